@@ -1,0 +1,138 @@
+"""JobEventPublisher: validated, keyed, acknowledged publishing of job events to Kafka."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Mapping
+from typing import Any, Self
+
+from aiokafka import AIOKafkaProducer
+from aiokafka.structs import RecordMetadata
+from pydantic import ValidationError
+
+from schemas import AnyJobEvent, event_from_dict, field_errors, parse_event, resolve_idempotency_key
+from schemas.events import SCHEMA_VERSION
+
+EventInput = AnyJobEvent | Mapping[str, Any] | bytes | str
+
+
+class EventRejected(ValueError):
+    """The event is not the contract; nothing was sent. ``errors`` names each bad field."""
+
+    def __init__(self, errors: list[str]) -> None:
+        super().__init__("invalid job event: " + "; ".join(errors))
+        self.errors = errors
+
+
+def validate(raw: EventInput) -> tuple[AnyJobEvent, bytes]:
+    """The validated event and the exact bytes to publish (unknown fields kept for newer readers)."""
+    try:
+        if isinstance(raw, bytes | str):
+            event = parse_event(raw)
+            return event, raw.encode() if isinstance(raw, str) else raw
+        if isinstance(raw, Mapping):
+            event = event_from_dict(dict(raw))
+            return event, json.dumps(raw, default=str, separators=(",", ":")).encode()
+        return raw, raw.model_dump_json(exclude_none=True).encode()
+    except ValidationError as exc:
+        raise EventRejected(field_errors(exc)) from exc
+    except ValueError as exc:  # invalid JSON or UTF-8
+        raise EventRejected([f"<root>: {exc}"]) from exc
+
+
+def kafka_headers(event: AnyJobEvent, idempotency_key: str) -> list[tuple[str, bytes]]:
+    return [
+        ("content-type", b"application/json"),
+        ("schema-version", str(SCHEMA_VERSION).encode()),
+        ("event-type", event.type.encode()),
+        ("idempotency-key", idempotency_key.encode()),
+    ]
+
+
+class JobEventPublisher:
+    """Async publisher. ``acks=all`` and the idempotent producer; at most ``max_in_flight``
+    unacknowledged sends, so a fast caller waits instead of growing an unbounded buffer."""
+
+    def __init__(
+        self,
+        bootstrap_servers: str,
+        topic: str = "jobs.events",
+        *,
+        max_in_flight: int = 5_000,
+        linger_ms: int = 10,
+        request_timeout_ms: int = 30_000,
+        **producer_options: Any,
+    ) -> None:
+        self.topic = topic
+        self._producer = AIOKafkaProducer(
+            bootstrap_servers=bootstrap_servers,
+            acks="all",
+            enable_idempotence=True,
+            linger_ms=linger_ms,
+            request_timeout_ms=request_timeout_ms,
+            max_batch_size=256 * 1024,
+            compression_type=None,
+            **producer_options,
+        )
+        self._slots = asyncio.Semaphore(max_in_flight)
+        self._pending: set[asyncio.Future[RecordMetadata]] = set()
+        self._started = False
+
+    async def start(self) -> None:
+        if not self._started:
+            await self._producer.start()
+            self._started = True
+
+    async def close(self) -> None:
+        if self._started:
+            self._started = False
+            try:
+                await self.flush()
+            finally:
+                await self._producer.stop()
+
+    async def __aenter__(self) -> Self:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    async def send(
+        self, raw: EventInput, extra_headers: Mapping[str, bytes] | None = None
+    ) -> asyncio.Future[RecordMetadata]:
+        """Validate and enqueue; the returned future resolves when Kafka acknowledged the write."""
+        if not self._started:
+            raise RuntimeError("JobEventPublisher is not started: use `async with` or await start()")
+        event, value = validate(raw)
+        key = resolve_idempotency_key(event, extra_headers)
+        headers = kafka_headers(event, key)
+        if extra_headers:
+            named = {name for name, _ in headers}
+            headers += [(k, v) for k, v in extra_headers.items() if k not in named]
+        await self._slots.acquire()
+        try:
+            future = await self._producer.send(
+                self.topic, value=value, key=event.kafka_key.encode(), headers=headers
+            )
+        except BaseException:
+            self._slots.release()
+            raise
+        self._pending.add(future)
+        future.add_done_callback(self._on_done)
+        return future
+
+    def _on_done(self, future: asyncio.Future[RecordMetadata]) -> None:
+        self._pending.discard(future)
+        self._slots.release()
+
+    async def publish(self, raw: EventInput) -> RecordMetadata:
+        """Validate, send and wait for the acknowledgement."""
+        return await (await self.send(raw))
+
+    async def flush(self) -> None:
+        """Wait until every send so far is acknowledged; raises the first failure."""
+        await self._producer.flush()
+        if self._pending:
+            await asyncio.gather(*list(self._pending))

@@ -1,0 +1,47 @@
+"""Idempotency keys: the envelope's, else the producer's header, else derived from content.
+
+A derived key is a hash of (source, external_id, type, normalized job content), so
+re-scraping an unchanged posting yields the same key and is applied once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+
+from schemas.events import JobPosted, JobRemoved, JobUpdated
+
+IDEMPOTENCY_HEADER = "idempotency-key"
+DERIVED_PREFIX = "derived:"
+
+
+def normalized_content(event: JobPosted | JobUpdated | JobRemoved) -> str:
+    """Canonical JSON of the job: sorted keys, no empty fields, sorted de-duplicated tags."""
+    job = event.job.model_dump(mode="json", exclude_none=True)
+    if "tags" in job:
+        job["tags"] = sorted({tag.lower() for tag in job["tags"]})
+        if not job["tags"]:
+            del job["tags"]
+    return json.dumps(job, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def derive_idempotency_key(event: JobPosted | JobUpdated | JobRemoved) -> str:
+    material = "\x1f".join(
+        (event.source, event.job.external_id, event.type, normalized_content(event))
+    )
+    return DERIVED_PREFIX + hashlib.sha256(material.encode()).hexdigest()
+
+
+def resolve_idempotency_key(
+    event: JobPosted | JobUpdated | JobRemoved, headers: Mapping[str, bytes] | None = None
+) -> str:
+    if event.idempotency_key:
+        return event.idempotency_key
+    if headers:
+        raw = headers.get(IDEMPOTENCY_HEADER)
+        if raw:
+            header_key = raw.decode("utf-8", errors="replace").strip()
+            if header_key:
+                return header_key[:200]
+    return derive_idempotency_key(event)

@@ -1,0 +1,129 @@
+"""Start (or adopt) the Kafka and PostgreSQL that jobingest runs against, and stop them."""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import logging
+import os
+import sys
+import tempfile
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from worker.devstack import apache_kafka, docker_kafka, tansu
+from worker.devstack.postgres import EmbeddedPostgres
+from worker.topics import ensure_topics, wait_for_broker
+
+log = logging.getLogger("jobingest.devstack")
+
+
+class KafkaBackend(enum.StrEnum):
+    EXTERNAL = "external"
+    APACHE = "apache-kafka"
+    DOCKER = "docker"
+    TANSU = "tansu"
+
+
+class _Service(Protocol):
+    def close(self) -> None: ...
+
+
+@dataclass
+class DevStack:
+    """Kafka + PostgreSQL for one session. Use as a context manager; stops what it started."""
+
+    workdir: Path | None = None
+    pg_data_dir: Path | None = None
+    kafka_backend: KafkaBackend | None = None
+    kafka_bootstrap_servers: str = ""
+    database_url: str = ""
+    postgres: EmbeddedPostgres | None = None
+    notes: list[str] = field(default_factory=list)
+    _exit: ExitStack = field(default_factory=ExitStack)
+
+    def __enter__(self) -> DevStack:
+        try:
+            self.start()
+        except BaseException:
+            self.close()
+            raise
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _own(self, service: _Service) -> None:
+        self._exit.callback(service.close)
+
+    def start(self) -> None:
+        if self.workdir is None:
+            self.workdir = Path(tempfile.mkdtemp(prefix="jobingest-"))
+        self._start_kafka(self.workdir)
+        self._start_postgres()
+
+    def _start_kafka(self, workdir: Path) -> None:
+        external = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
+        if external:
+            self.kafka_backend, self.kafka_bootstrap_servers = KafkaBackend.EXTERNAL, external
+            return
+        ok, why = apache_kafka.available()
+        if ok:
+            broker = apache_kafka.ApacheKafka(workdir / "kafka")
+            self._own(broker)
+            broker.start()
+            self.kafka_backend, self.kafka_bootstrap_servers = KafkaBackend.APACHE, broker.bootstrap_servers
+            return
+        self.notes.append(f"Apache Kafka unavailable: {why}")
+        docker_ok, docker_why = docker_kafka.available()
+        if docker_ok:
+            container = docker_kafka.DockerKafka()
+            self._own(container)
+            container.start()
+            self.kafka_backend, self.kafka_bootstrap_servers = KafkaBackend.DOCKER, container.bootstrap_servers
+            return
+        self.notes.append(docker_why)
+        tansu_ok, tansu_why = tansu.available()
+        if not tansu_ok:
+            raise RuntimeError("no Kafka available: " + "; ".join([*self.notes, tansu_why]))
+        print(
+            "WARNING: falling back to the Tansu broker (Kafka-compatible, not Apache Kafka): "
+            + "; ".join(self.notes),
+            file=sys.stderr,
+        )
+        fallback = tansu.TansuBroker(workdir / "tansu")
+        self._own(fallback)
+        fallback.start()
+        self.kafka_backend, self.kafka_bootstrap_servers = KafkaBackend.TANSU, fallback.bootstrap_servers
+
+    def _start_postgres(self) -> None:
+        external = os.environ.get("DATABASE_URL")
+        if external:
+            self.database_url = external
+            return
+        assert self.workdir is not None
+        self.postgres = EmbeddedPostgres(self.pg_data_dir or self.workdir / "pgdata")
+        self._own(self.postgres)
+        self.postgres.start()
+        self.database_url = self.postgres.url
+
+    def create_topics(self, topic: str, partitions: int) -> None:
+        async def run() -> None:
+            await wait_for_broker(self.kafka_bootstrap_servers)
+            await ensure_topics(
+                self.kafka_bootstrap_servers, {topic: partitions, f"{topic}.dlq": partitions}
+            )
+
+        asyncio.run(run())
+
+    def describe(self) -> str:
+        where = "postgres (embedded)" if self.postgres else "postgres (DATABASE_URL)"
+        return f"kafka: {self.kafka_backend} at {self.kafka_bootstrap_servers}; {where}"
+
+    def env(self) -> dict[str, str]:
+        return {"KAFKA_BOOTSTRAP_SERVERS": self.kafka_bootstrap_servers, "DATABASE_URL": self.database_url}
+
+    def close(self) -> None:
+        self._exit.close()

@@ -1,0 +1,132 @@
+"""One settings model for every jobingest command, read from the environment and CLI flags.
+
+Built once at startup and passed down; nothing below the entry points reads the
+environment. Mistakes fail here, with a message that says which variable to fix.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from worker.errors import ConfigError
+
+EmbedderKind = Literal["hash", "local", "ollama", "openai"]
+OutagePolicy = Literal["pause", "defer"]
+
+DEFAULT_MODELS: dict[str, str] = {
+    "hash": "hash-v1",
+    "local": "multilingual-e5-small",
+    "ollama": "nomic-embed-text",
+    "openai": "text-embedding-3-small",
+}
+DEFAULT_DIMS: dict[str, int] = {
+    "hash": 384,
+    "local": 384,
+    "ollama": 768,
+    "openai": 1536,
+}
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="JOBINGEST_", extra="ignore", populate_by_name=True, validate_default=True
+    )
+
+    kafka_bootstrap_servers: str | None = Field(
+        default=None, validation_alias=AliasChoices("KAFKA_BOOTSTRAP_SERVERS", "kafka_bootstrap_servers")
+    )
+    database_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("DATABASE_URL", "database_url")
+    )
+    topic: str = Field(default="jobs.events", min_length=1, max_length=200)
+    group_id: str = Field(default="jobingest", min_length=1)
+    partitions: int = Field(default=6, ge=1, le=1000)
+
+    embedder: EmbedderKind = "hash"
+    embedder_url: str | None = None
+    embedder_model: str | None = None
+    embedder_dims: int | None = Field(default=None, ge=1, le=4000)
+    embedder_api_key: SecretStr | None = None
+    embedder_concurrency: int = Field(default=4, ge=1, le=256)
+    embedder_batch_size: int = Field(default=32, ge=1, le=2048)
+    embedder_batch_chars: int = Field(default=64_000, ge=1_000)
+    embedder_rps: float | None = Field(default=None, gt=0)
+    embedder_timeout_s: float = Field(default=60.0, gt=0)
+    embedder_max_chars: int = Field(default=2_000, ge=100)
+
+    http_port: int = Field(default=8080, ge=0, le=65535)
+    http_host: str = "0.0.0.0"
+
+    batch_max_records: int = Field(default=500, ge=1, le=100_000)
+    batch_max_wait_ms: int = Field(default=200, ge=0, le=60_000)
+    max_poll_interval_ms: int = Field(default=300_000, ge=10_000)
+    session_timeout_ms: int = Field(default=10_000, ge=1_000)
+    retry_initial_s: float = Field(default=0.2, gt=0)
+    retry_max_s: float = Field(default=10.0, gt=0)
+    shutdown_timeout_s: float = Field(default=30.0, gt=0)
+    ledger_retention_days: int = Field(default=30, ge=1)
+    db_pool_size: int = Field(default=4, ge=1, le=100)
+
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    @model_validator(mode="after")
+    def _http_embedders_need_a_url(self) -> Settings:
+        if self.embedder in ("ollama", "openai") and not self.embedder_url:
+            raise ValueError(
+                f"JOBINGEST_EMBEDDER={self.embedder} needs JOBINGEST_EMBEDDER_URL "
+                "(e.g. http://localhost:11434 for Ollama, http://localhost:8000 for an "
+                "OpenAI-compatible server)"
+            )
+        return self
+
+    @property
+    def dlq_topic(self) -> str:
+        return f"{self.topic}.dlq"
+
+    @property
+    def model_name(self) -> str:
+        return self.embedder_model or DEFAULT_MODELS[self.embedder]
+
+    @property
+    def dims(self) -> int:
+        return self.embedder_dims or DEFAULT_DIMS[self.embedder]
+
+    def require_kafka(self) -> str:
+        if not self.kafka_bootstrap_servers:
+            raise ConfigError(
+                "KAFKA_BOOTSTRAP_SERVERS is not set: point it at your brokers, e.g. "
+                "KAFKA_BOOTSTRAP_SERVERS=localhost:9092 (or run `jobingest dev` to start one)"
+            )
+        return self.kafka_bootstrap_servers
+
+    def require_database(self) -> str:
+        if not self.database_url:
+            raise ConfigError(
+                "DATABASE_URL is not set: point it at PostgreSQL with pgvector, e.g. "
+                "DATABASE_URL=postgresql://user:pass@localhost:5432/jobs"
+            )
+        if not self.database_url.startswith(("postgresql://", "postgres://")):
+            raise ConfigError(
+                "DATABASE_URL must start with postgresql:// "
+                f"(got {self.database_url.split(':', 1)[0]}://...)"
+            )
+        return self.database_url
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Settings from the environment, with CLI flags (not None) taking precedence."""
+    given = {name: value for name, value in overrides.items() if value is not None}
+    try:
+        return Settings(**given)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors(include_url=False):
+            field = ".".join(str(part) for part in error["loc"]) or "settings"
+            env = field.upper() if field.upper() in ("KAFKA_BOOTSTRAP_SERVERS", "DATABASE_URL") else (
+                f"JOBINGEST_{field.upper()}" if field != "settings" else field
+            )
+            problems.append(f"{env}: {error['msg']}")
+        raise ConfigError("invalid configuration:\n  " + "\n  ".join(problems)) from exc
