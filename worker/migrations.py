@@ -1,0 +1,84 @@
+"""Schema migrations, run at startup under an advisory lock so concurrent workers are safe."""
+
+from __future__ import annotations
+
+import asyncpg
+
+from worker.errors import ConfigError
+
+MIGRATION_LOCK = 0x6A6F62  # "job"
+
+_DDL = """
+CREATE EXTENSION IF NOT EXISTS vector;
+
+CREATE TABLE IF NOT EXISTS jobingest_meta (
+    key   text PRIMARY KEY,
+    value text NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS jobs (
+    source          text        NOT NULL,
+    external_id     text        NOT NULL,
+    title           text,
+    company         text,
+    location        text,
+    description     text,
+    url             text,
+    remote          text,
+    employment_type text,
+    salary_min      numeric(14, 2),
+    salary_max      numeric(14, 2),
+    salary_currency text,
+    salary_period   text,
+    tags            text[]      NOT NULL DEFAULT '{{}}',
+    posted_at       timestamptz,
+    content_hash    text,
+    row_hash        text,
+    embedding       vector({dims}),
+    embedding_model text,
+    last_event_at   timestamptz NOT NULL,
+    last_event_id   uuid        NOT NULL,
+    last_event_type text        NOT NULL,
+    created_at      timestamptz NOT NULL DEFAULT now(),
+    updated_at      timestamptz NOT NULL DEFAULT now(),
+    deleted_at      timestamptz,
+    PRIMARY KEY (source, external_id)
+);
+CREATE INDEX IF NOT EXISTS jobs_content_hash ON jobs (content_hash);
+CREATE INDEX IF NOT EXISTS jobs_pending_embedding ON jobs (source, external_id)
+    WHERE embedding IS NULL AND deleted_at IS NULL;
+
+CREATE TABLE IF NOT EXISTS jobingest_ledger (
+    idempotency_key text        PRIMARY KEY,
+    applied_at      timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX IF NOT EXISTS jobingest_ledger_applied_at ON jobingest_ledger (applied_at);
+"""
+
+_HNSW = (
+    "CREATE INDEX IF NOT EXISTS jobs_embedding_hnsw ON jobs "
+    "USING hnsw (embedding vector_cosine_ops) WHERE deleted_at IS NULL"
+)
+
+
+async def migrate(conn: asyncpg.Connection, model: str, dims: int, hnsw_index: bool = True) -> None:
+    """Create or check the schema. Refuses a model or dimension other than the table's."""
+    async with conn.transaction():
+        await conn.execute("SELECT pg_advisory_xact_lock($1)", MIGRATION_LOCK)
+        await conn.execute(_DDL.format(dims=int(dims)))
+        if hnsw_index:
+            await conn.execute(_HNSW)
+        await conn.execute(
+            "INSERT INTO jobingest_meta (key, value) VALUES ('embedding_model', $1), "
+            "('embedding_dims', $2) ON CONFLICT (key) DO NOTHING",
+            model,
+            str(dims),
+        )
+        meta = dict(await conn.fetch("SELECT key, value FROM jobingest_meta"))
+    if meta["embedding_model"] != model or int(meta["embedding_dims"]) != dims:
+        raise ConfigError(
+            f"the jobs table holds {meta['embedding_model']} vectors ({meta['embedding_dims']} dims) "
+            f"but this worker is configured for {model} ({dims} dims). Either configure "
+            f"JOBINGEST_EMBEDDER_MODEL={meta['embedding_model']} JOBINGEST_EMBEDDER_DIMS="
+            f"{meta['embedding_dims']}, or migrate with `jobingest reembed --model {model} --dims {dims}`"
+        )

@@ -1,0 +1,166 @@
+"""The worker's resources, owned by one lifespan: created together, closed in reverse order."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+
+import asyncpg
+from faststream.kafka import KafkaBroker
+
+from worker import __version__, store
+from worker.consumer import IngestConsumer
+from worker.dlq import DeadLetterPublisher
+from worker.embedders import Embedder, build_embedder
+from worker.metrics import Metrics
+from worker.migrations import migrate
+from worker.pipeline import BatchProcessor
+from worker.settings import Settings
+
+log = logging.getLogger("jobingest.worker")
+
+LEDGER_PRUNE_INTERVAL_S = 3600.0
+
+
+class WorkerRuntime:
+    def __init__(self, settings: Settings, broker: KafkaBroker, metrics: Metrics) -> None:
+        self.settings = settings
+        self.broker = broker
+        self.metrics = metrics
+        self.pool: asyncpg.Pool | None = None
+        self.embedder: Embedder | None = None
+        self.consumer: IngestConsumer | None = None
+        self.migrated = False
+        self._tasks: list[asyncio.Task[None]] = []
+        self.exit_code = 0
+        self.on_fatal: Any = None
+        self.startup_error: Exception | None = None
+
+    async def start(self) -> None:
+        try:
+            await self._start()
+        except Exception as exc:
+            self.startup_error = exc
+            raise
+
+    async def _start(self) -> None:
+        settings = self.settings
+        self.embedder = build_embedder(settings)
+        self.pool = await store.create_pool(settings.require_database(), settings.db_pool_size)
+        async with self.pool.acquire() as conn:
+            await migrate(conn, self.embedder.model, self.embedder.dims)
+        self.migrated = True
+        self.metrics.build_info.info(
+            {
+                "version": __version__,
+                "embedder": self.embedder.provider,
+                "model": self.embedder.model,
+                "dims": str(self.embedder.dims),
+                "semantic": str(self.embedder.semantic).lower(),
+            }
+        )
+        processor = BatchProcessor(
+            settings,
+            self.pool,
+            self.embedder,
+            DeadLetterPublisher(self.broker, settings.dlq_topic),
+            self.metrics,
+        )
+        self.consumer = IngestConsumer(settings, processor, self.metrics)
+        await self.consumer.start()
+        self._tasks = [
+            asyncio.create_task(self._consume(), name="jobingest-consume"),
+            asyncio.create_task(self._prune_ledger(), name="jobingest-ledger-prune"),
+            asyncio.create_task(self._sample_pool(), name="jobingest-pool-metrics"),
+        ]
+        log.info(
+            "worker started",
+            extra={"topic": settings.topic, "group_id": settings.group_id,
+                   "embedder": self.embedder.provider, "model": self.embedder.model},
+        )  # fmt: skip
+
+    async def _consume(self) -> None:
+        assert self.consumer is not None
+        try:
+            await self.consumer.run()
+        except asyncio.CancelledError:
+            raise
+        except BaseException as exc:
+            log.error("consumer stopped: %s", exc, exc_info=True)
+            self.exit_code = 1
+            if self.on_fatal is not None:
+                self.on_fatal()
+
+    async def _prune_ledger(self) -> None:
+        assert self.pool is not None
+        while True:
+            try:
+                async with self.pool.acquire() as conn:
+                    removed = await store.prune_ledger(conn, self.settings.ledger_retention_days)
+                if removed:
+                    log.info("ledger pruned", extra={"removed": removed})
+            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+                log.warning("ledger prune failed: %s", exc)
+            await asyncio.sleep(LEDGER_PRUNE_INTERVAL_S)
+
+    async def _sample_pool(self) -> None:
+        assert self.pool is not None
+        while True:
+            size = self.pool.get_size()
+            self.metrics.db_pool_size.set(size)
+            self.metrics.db_pool_in_use.set(size - self.pool.get_idle_size())
+            await asyncio.sleep(2)
+
+    async def stop(self) -> None:
+        """Stop fetching, let the in-flight batch finish (bounded), then close in reverse order."""
+        if self.consumer is not None:
+            self.consumer.stopping.set()
+        consume = self._tasks[0] if self._tasks else None
+        if consume is not None:
+            done, _ = await asyncio.wait({consume}, timeout=self.settings.shutdown_timeout_s + 5)
+            if not done:
+                consume.cancel()
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks = []
+        if self.consumer is not None:
+            with contextlib.suppress(Exception):
+                await self.consumer.stop()
+            self.consumer = None
+        if self.embedder is not None:
+            await self.embedder.close()
+        if self.pool is not None:
+            await self.pool.close()
+            self.pool = None
+        log.info("worker stopped")
+
+    async def readiness(self) -> dict[str, str]:
+        """Each check's state; all 'ok' means ready."""
+        checks: dict[str, str] = {}
+        consumer = self.consumer
+        if consumer is None or not consumer.joined:
+            checks["kafka"] = "not joined to the consumer group yet"
+        elif consumer.fatal is not None:
+            checks["kafka"] = f"consumer stopped: {consumer.fatal}"
+        else:
+            checks["kafka"] = "ok"
+        checks["migrations"] = "ok" if self.migrated else "not run yet"
+        if self.pool is None:
+            checks["database"] = "no pool"
+        else:
+            try:
+                async with asyncio.timeout(2):
+                    conn = await self.pool.acquire()
+                    try:
+                        await conn.fetchval("SELECT 1")
+                    finally:
+                        await self.pool.release(conn)
+                checks["database"] = "ok"
+            except Exception as exc:
+                checks["database"] = f"unreachable: {type(exc).__name__}"
+        circuit_open = bool(getattr(self.embedder, "circuit_open", False))
+        checks["embedder"] = "circuit open" if circuit_open else "ok"
+        return checks

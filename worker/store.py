@@ -1,0 +1,220 @@
+"""PostgreSQL access: the pool, the reads that plan a batch, and the one write transaction."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, fields
+from datetime import datetime
+from decimal import Decimal
+
+import asyncpg
+from pgvector.asyncpg import register_vector
+
+from worker.embedders import Vector
+
+CONTENT_COLUMNS = (
+    "title", "company", "location", "description", "url", "remote", "employment_type",
+    "salary_min", "salary_max", "salary_currency", "salary_period", "tags", "posted_at",
+    "content_hash", "row_hash",
+)  # fmt: skip
+
+
+@dataclass(slots=True)
+class JobRow:
+    """One staged row: the winning event of a job in this batch."""
+
+    source: str
+    external_id: str
+    title: str | None
+    company: str | None
+    location: str | None
+    description: str | None
+    url: str | None
+    remote: str | None
+    employment_type: str | None
+    salary_min: Decimal | None
+    salary_max: Decimal | None
+    salary_currency: str | None
+    salary_period: str | None
+    tags: list[str]
+    posted_at: datetime | None
+    content_hash: str | None
+    row_hash: str | None
+    embedding: Vector | None
+    embedding_model: str | None
+    last_event_at: datetime
+    last_event_id: uuid.UUID
+    last_event_type: str
+    deleted_at: datetime | None
+
+
+STAGE_COLUMNS = tuple(f.name for f in fields(JobRow))
+
+
+@dataclass(frozen=True, slots=True)
+class StoredState:
+    last_event_at: datetime
+    last_event_id: uuid.UUID
+    content_hash: str | None
+    row_hash: str | None
+    deleted: bool
+    has_embedding: bool
+
+
+def _content_update(column: str) -> str:
+    return f"{column} = CASE WHEN removing THEN j.{column} ELSE EXCLUDED.{column} END"
+
+
+# A removal keeps the row's content and sets deleted_at; a posting or update replaces it and
+# clears deleted_at. The embedding is kept when the text is unchanged, else replaced (NULL
+# when pending). The WHERE clause is the per-job ordering guard.
+_UPSERT = f"""
+INSERT INTO jobs AS j ({", ".join(STAGE_COLUMNS)})
+SELECT {", ".join(STAGE_COLUMNS)} FROM jobs_stage ORDER BY source, external_id
+ON CONFLICT (source, external_id) DO UPDATE SET
+    {", ".join(_content_update(c) for c in CONTENT_COLUMNS)},
+    embedding = CASE
+        WHEN removing THEN j.embedding
+        WHEN EXCLUDED.embedding IS NOT NULL THEN EXCLUDED.embedding
+        WHEN j.content_hash = EXCLUDED.content_hash THEN j.embedding
+        ELSE NULL END,
+    embedding_model = CASE
+        WHEN removing THEN j.embedding_model
+        WHEN EXCLUDED.embedding IS NOT NULL THEN EXCLUDED.embedding_model
+        WHEN j.content_hash = EXCLUDED.content_hash THEN j.embedding_model
+        ELSE NULL END,
+    last_event_at = EXCLUDED.last_event_at,
+    last_event_id = EXCLUDED.last_event_id,
+    last_event_type = EXCLUDED.last_event_type,
+    deleted_at = EXCLUDED.deleted_at,
+    updated_at = now()
+WHERE (j.last_event_at, j.last_event_id) {{guard}} (EXCLUDED.last_event_at, EXCLUDED.last_event_id)
+RETURNING source, external_id
+""".replace("removing", "EXCLUDED.last_event_type = 'job.removed'")
+
+UPSERT_NEWER = _UPSERT.format(guard="<")
+UPSERT_NEWER_OR_SAME = _UPSERT.format(guard="<=")
+
+
+async def _init_connection(conn: asyncpg.Connection) -> None:
+    await register_vector(conn)
+
+
+async def create_pool(database_url: str, size: int) -> asyncpg.Pool:
+    """A pool whose connections speak pgvector. The extension must exist (see migrations)."""
+    bootstrap = await asyncpg.connect(database_url)
+    try:
+        await bootstrap.execute("CREATE EXTENSION IF NOT EXISTS vector")
+    finally:
+        await bootstrap.close()
+    pool = await asyncpg.create_pool(
+        database_url, min_size=1, max_size=size, init=_init_connection, command_timeout=60
+    )
+    assert pool is not None
+    return pool
+
+
+async def known_keys(conn: asyncpg.Connection, keys: Sequence[str]) -> set[str]:
+    if not keys:
+        return set()
+    rows = await conn.fetch(
+        "SELECT idempotency_key FROM jobingest_ledger WHERE idempotency_key = ANY($1::text[])", keys
+    )
+    return {row[0] for row in rows}
+
+
+async def stored_states(
+    conn: asyncpg.Connection, identities: Sequence[tuple[str, str]], model: str
+) -> dict[tuple[str, str], StoredState]:
+    if not identities:
+        return {}
+    rows = await conn.fetch(
+        """
+        SELECT j.source, j.external_id, j.last_event_at, j.last_event_id, j.content_hash,
+               j.row_hash, j.deleted_at IS NOT NULL AS deleted,
+               (j.embedding IS NOT NULL AND j.embedding_model = $3) AS has_embedding
+        FROM unnest($1::text[], $2::text[]) AS k(source, external_id)
+        JOIN jobs j USING (source, external_id)
+        """,
+        [source for source, _ in identities],
+        [external_id for _, external_id in identities],
+        model,
+    )
+    return {
+        (r["source"], r["external_id"]): StoredState(
+            r["last_event_at"], r["last_event_id"], r["content_hash"], r["row_hash"],
+            r["deleted"], r["has_embedding"],
+        )
+        for r in rows
+    }  # fmt: skip
+
+
+async def cached_embeddings(
+    conn: asyncpg.Connection, hashes: Sequence[str], model: str
+) -> dict[str, Vector]:
+    """Vectors already stored for these texts under this model (any job)."""
+    if not hashes:
+        return {}
+    rows = await conn.fetch(
+        """
+        SELECT DISTINCT ON (content_hash) content_hash, embedding FROM jobs
+        WHERE content_hash = ANY($1::text[]) AND embedding_model = $2 AND embedding IS NOT NULL
+        """,
+        hashes,
+        model,
+    )
+    return {row[0]: row[1].to_numpy() for row in rows}
+
+
+async def apply_batch(
+    conn: asyncpg.Connection,
+    rows: Sequence[JobRow],
+    ledger_keys: Iterable[str],
+    *,
+    allow_same_event: bool = False,
+) -> set[tuple[str, str]]:
+    """Stage, upsert under the ordering guard and record ledger keys, in one transaction.
+
+    Returns the identities whose row was written; the rest lost to a newer stored event.
+    """
+    written: set[tuple[str, str]] = set()
+    async with conn.transaction():
+        await conn.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS jobs_stage "
+            "(LIKE jobs INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
+        )
+        if rows:
+            await conn.copy_records_to_table(
+                "jobs_stage", records=[tuple(getattr(row, c) for c in STAGE_COLUMNS) for row in rows], columns=STAGE_COLUMNS
+            )
+            upsert = UPSERT_NEWER_OR_SAME if allow_same_event else UPSERT_NEWER
+            written = {(r[0], r[1]) for r in await conn.fetch(upsert)}
+        keys = list(ledger_keys)
+        if keys:
+            await conn.execute(
+                "INSERT INTO jobingest_ledger (idempotency_key) SELECT unnest($1::text[]) "
+                "ON CONFLICT DO NOTHING",
+                keys,
+            )
+    return written
+
+
+async def prune_ledger(conn: asyncpg.Connection, retention_days: int, batch: int = 10_000) -> int:
+    """Delete expired ledger keys in small batches, so ingestion never waits on the prune."""
+    removed = 0
+    while True:
+        status = await conn.execute(
+            """
+            DELETE FROM jobingest_ledger WHERE ctid = ANY (ARRAY(
+                SELECT ctid FROM jobingest_ledger
+                WHERE applied_at < now() - make_interval(days => $1)
+                LIMIT $2 FOR UPDATE SKIP LOCKED))
+            """,
+            retention_days,
+            batch,
+        )
+        count = int(status.split()[-1])
+        removed += count
+        if count < batch:
+            return removed
