@@ -1,0 +1,165 @@
+"""Helpers shared by the tests: workers (in-process and subprocess), raw Kafka I/O, waits."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
+
+from worker.app import build_app
+from worker.runtime import WorkerRuntime
+from worker.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+async def wait_until(
+    predicate: Callable[[], Awaitable[bool]], timeout_s: float = 60, interval_s: float = 0.2, what: str = "condition"
+) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if await predicate():
+            return
+        await asyncio.sleep(interval_s)
+    raise AssertionError(f"timed out after {timeout_s:.0f}s waiting for {what}")
+
+
+@asynccontextmanager
+async def running_worker(settings: Settings) -> AsyncIterator[WorkerRuntime]:
+    """A worker in this process and event loop: the real app, minus the HTTP server."""
+    app, runtime = build_app(settings)
+    await app.start()
+    try:
+        yield runtime
+    finally:
+        await app.stop()
+
+
+async def produce(
+    servers: str, topic: str, records: Iterable[tuple[bytes | None, bytes | None, list[tuple[str, bytes]]]]
+) -> int:
+    """Raw records (key, value, headers), bypassing the publisher's validation."""
+    producer = AIOKafkaProducer(bootstrap_servers=servers, acks="all", linger_ms=5)
+    await producer.start()
+    count = 0
+    try:
+        futures = []
+        for key, value, headers in records:
+            futures.append(await producer.send(topic, value=value, key=key, headers=headers or None))
+            count += 1
+        await asyncio.gather(*futures)
+    finally:
+        await producer.stop()
+    return count
+
+
+def keyed(line: str) -> tuple[bytes | None, bytes, list[tuple[str, bytes]]]:
+    """A raw JSON line keyed as the contract wants, or unkeyed when it is not parseable."""
+    try:
+        data = json.loads(line)
+        key = f"{data['source']}:{data['job']['external_id']}".encode()
+    except (ValueError, KeyError, TypeError):
+        key = None
+    return key, line.encode(), []
+
+
+async def read_all(servers: str, topic: str, timeout_s: float = 10) -> list[Any]:
+    """Every record currently in `topic`, read without a consumer group."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=servers, enable_auto_commit=False)
+    await consumer.start()
+    records: list[Any] = []
+    try:
+        tps = await _partitions_of(consumer, topic)
+        consumer.assign(tps)
+        await consumer.seek_to_beginning(*tps)
+        ends = await consumer.end_offsets(tps)
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if all([await consumer.position(tp) >= end for tp, end in ends.items()]):
+                break
+            batch = await consumer.getmany(timeout_ms=500)
+            for recs in batch.values():
+                records.extend(recs)
+    finally:
+        await consumer.stop()
+    return records
+
+
+async def committed_and_end(servers: str, group: str, topic: str) -> tuple[dict[int, int], dict[int, int]]:
+    admin = AIOKafkaAdminClient(bootstrap_servers=servers)
+    await admin.start()
+    try:
+        offsets = await admin.list_consumer_group_offsets(group)
+    finally:
+        await admin.close()
+    committed = {tp.partition: meta.offset for tp, meta in offsets.items() if tp.topic == topic}
+    consumer = AIOKafkaConsumer(bootstrap_servers=servers)
+    await consumer.start()
+    try:
+        tps = await _partitions_of(consumer, topic)
+        ends = {tp.partition: off for tp, off in (await consumer.end_offsets(tps)).items()}
+    finally:
+        await consumer.stop()
+    return committed, ends
+
+
+async def _partitions_of(consumer: AIOKafkaConsumer, topic: str) -> list[TopicPartition]:
+    await consumer._client.force_metadata_update()
+    parts = consumer._client.cluster.partitions_for_topic(topic) or set()
+    return [TopicPartition(topic, p) for p in parts]
+
+
+async def all_committed(servers: str, group: str, topic: str) -> bool:
+    committed, ends = await committed_and_end(servers, group, topic)
+    return all(committed.get(p, 0) >= end for p, end in ends.items())
+
+
+@dataclass
+class WorkerProcess:
+    """`jobingest worker` as a child process, for kills and restarts."""
+
+    env: dict[str, str]
+    log_path: Path
+    proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> WorkerProcess:
+        log = self.log_path.open("ab")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "worker.cli", "worker"],
+            env={**os.environ, **self.env},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=ROOT,
+        )
+        return self
+
+    def kill(self) -> None:
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(10)
+
+    def terminate(self, timeout_s: float = 60) -> int:
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGTERM)
+        return self.proc.wait(timeout_s)
+
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def stop(self) -> None:
+        if self.alive():
+            assert self.proc is not None
+            self.proc.kill()
+            self.proc.wait(10)
