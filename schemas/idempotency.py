@@ -1,7 +1,9 @@
 """Idempotency keys: the envelope's, else the producer's header, else derived from content.
 
 A derived key is a hash of (source, external_id, type, normalized job content), so
-re-scraping an unchanged posting yields the same key and is applied once.
+re-scraping an unchanged posting yields the same key and is applied once. A removal has
+no content, so its ``occurred_at`` stands in: otherwise the second removal of a job that
+was reposted in between would be mistaken for the first.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
+from datetime import UTC
 
 from schemas.events import JobPosted, JobRemoved, JobUpdated
 
@@ -27,9 +30,12 @@ def normalized_content(event: JobPosted | JobUpdated | JobRemoved) -> str:
 
 
 def derive_idempotency_key(event: JobPosted | JobUpdated | JobRemoved) -> str:
-    material = "\x1f".join(
-        (event.source, event.job.external_id, event.type, normalized_content(event))
+    content = (
+        event.occurred_at.astimezone(UTC).isoformat()
+        if isinstance(event, JobRemoved)
+        else normalized_content(event)
     )
+    material = "\x1f".join((event.source, event.job.external_id, event.type, content))
     return DERIVED_PREFIX + hashlib.sha256(material.encode()).hexdigest()
 
 
