@@ -104,7 +104,9 @@ class JobEventPublisher:
     ) -> asyncio.Future[RecordMetadata]:
         """Validate and enqueue; the returned future resolves when Kafka acknowledged the write."""
         if not self._started:
-            raise RuntimeError("JobEventPublisher is not started: use `async with` or await start()")
+            raise RuntimeError(
+                "JobEventPublisher is not started: use `async with` or await start()"
+            )
         event, value = validate(raw)
         key = resolve_idempotency_key(event, extra_headers)
         headers = kafka_headers(event, key)
@@ -113,7 +115,7 @@ class JobEventPublisher:
             headers += [(k, v) for k, v in extra_headers.items() if k not in named]
         await self._slots.acquire()
         try:
-            future = await self._producer.send(
+            future: asyncio.Future[RecordMetadata] = await self._producer.send(
                 self.topic, value=value, key=event.kafka_key.encode(), headers=headers
             )
         except BaseException:
@@ -129,7 +131,9 @@ class JobEventPublisher:
 
     async def publish(self, raw: EventInput) -> RecordMetadata:
         """Validate, send and wait for the acknowledgement."""
-        return await (await self.send(raw))
+        future = await self.send(raw)
+        metadata: RecordMetadata = await future
+        return metadata
 
     async def flush(self) -> None:
         """Wait until every send so far is acknowledged; raises the first failure."""

@@ -39,14 +39,38 @@ ROLES = [
 ]
 LEVELS = ["", "Junior ", "Senior ", "Staff ", "Lead "]
 COMPANIES = [
-    "Acme Robotics", "Northwind Health", "Globex Logistics", "Initech", "Umbrella Pharma",
-    "Hooli", "Stark Industries", "Wayne Foods", "Cyberdyne Systems", "Soylent Corp",
-    "Vandelay Industries", "Pied Piper", "Blue Harbor Bank", "Evergreen Schools", "Bright Grid Energy",
+    "Acme Robotics",
+    "Northwind Health",
+    "Globex Logistics",
+    "Initech",
+    "Umbrella Pharma",
+    "Hooli",
+    "Stark Industries",
+    "Wayne Foods",
+    "Cyberdyne Systems",
+    "Soylent Corp",
+    "Vandelay Industries",
+    "Pied Piper",
+    "Blue Harbor Bank",
+    "Evergreen Schools",
+    "Bright Grid Energy",
 ]
 LOCATIONS = [
-    "Berlin, Germany", "London, UK", "New York, NY", "Austin, TX", "San Francisco, CA",
-    "Toronto, Canada", "Amsterdam, Netherlands", "Chicago, IL", "Denver, CO", "Paris, France",
-    "Remote (EU)", "Remote (US)", "Madrid, Spain", "Dublin, Ireland", "Seattle, WA",
+    "Berlin, Germany",
+    "London, UK",
+    "New York, NY",
+    "Austin, TX",
+    "San Francisco, CA",
+    "Toronto, Canada",
+    "Amsterdam, Netherlands",
+    "Chicago, IL",
+    "Denver, CO",
+    "Paris, France",
+    "Remote (EU)",
+    "Remote (US)",
+    "Madrid, Spain",
+    "Dublin, Ireland",
+    "Seattle, WA",
 ]
 DOMAIN_SENTENCES = {
     "software": [
@@ -105,9 +129,15 @@ BOILERPLATE = [
     "Relocation assistance is available for the right candidate.",
 ]
 SALARY_BY_DOMAIN = {
-    "software": (70_000, 190_000), "data": (80_000, 200_000), "health": (45_000, 110_000),
-    "logistics": (40_000, 90_000), "finance": (55_000, 140_000), "sales": (45_000, 120_000),
-    "design": (65_000, 160_000), "education": (40_000, 80_000), "trades": (45_000, 95_000),
+    "software": (70_000, 190_000),
+    "data": (80_000, 200_000),
+    "health": (45_000, 110_000),
+    "logistics": (40_000, 90_000),
+    "finance": (55_000, 140_000),
+    "sales": (45_000, 120_000),
+    "design": (65_000, 160_000),
+    "education": (40_000, 80_000),
+    "trades": (45_000, 95_000),
     "hospitality": (28_000, 50_000),
 }
 
@@ -139,7 +169,9 @@ class SampleGenerator:
         return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
 
     def _tick(self) -> datetime:
-        self.clock += timedelta(seconds=self.rng.randint(1, 90), microseconds=self.rng.randint(0, 999_999))
+        self.clock += timedelta(
+            seconds=self.rng.randint(1, 90), microseconds=self.rng.randint(0, 999_999)
+        )
         return self.clock
 
     def _description(self, domain: str, tags: list[str], title: str, company: str) -> str:
@@ -168,8 +200,12 @@ class SampleGenerator:
             "location": location,
             "description": self._description(domain, tags, title, company),
             "url": f"https://careers.example.com/{company.lower().replace(' ', '-')}/{self.rng.getrandbits(32):08x}",
-            "remote": "remote" if location.startswith("Remote") else self.rng.choice(["hybrid", "onsite", "remote"]),
-            "employment_type": self.rng.choice(["full_time"] * 6 + ["part_time", "contract", "internship", "temporary"]),
+            "remote": "remote"
+            if location.startswith("Remote")
+            else self.rng.choice(["hybrid", "onsite", "remote"]),
+            "employment_type": self.rng.choice(
+                ["full_time"] * 6 + ["part_time", "contract", "internship", "temporary"]
+            ),
             "salary_min": salary_min,
             "salary_max": salary_min + self.rng.randrange(5_000, 40_000, 1_000),
             "salary_currency": "EUR" if "Germany" in location or "France" in location else "USD",
@@ -198,7 +234,11 @@ class SampleGenerator:
         if self.rng.random() < 0.5:  # salary-only change: the embedded text stays the same
             state.job["salary_max"] = state.job["salary_max"] + 1_000 * self.rng.randint(1, 5)
         else:
-            state.job["description"] = state.job["description"] + f" Update {state.versions}: " + self.rng.choice(BOILERPLATE)
+            state.job["description"] = (
+                state.job["description"]
+                + f" Update {state.versions}: "
+                + self.rng.choice(BOILERPLATE)
+            )
 
     def _valid_event(self) -> dict[str, Any] | str:
         roll = self.rng.random()
@@ -228,7 +268,9 @@ class SampleGenerator:
             return self.rng.choice(self.emitted[-500:])
         # out of order: an update that happened before the newest state, arriving late
         state = self.rng.choice(live)
-        late = self._event(state, "job.updated", state.last_at - timedelta(seconds=self.rng.randint(1, 3600)))
+        late = self._event(
+            state, "job.updated", state.last_at - timedelta(seconds=self.rng.randint(1, 3600))
+        )
         late["job"]["salary_max"] = late["job"]["salary_max"] - 500
         return late
 

@@ -39,7 +39,9 @@ MAX_IDEMPOTENCY_KEY_CHARS = 200
 
 ExternalId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
-RequiredText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+RequiredText = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)
+]
 Description = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_DESCRIPTION_CHARS)
 ]

@@ -73,7 +73,9 @@ def expected_table(lines: list[str]) -> Expected:
             "deleted": event["type"] == "job.removed",
             "last_event_id": event["event_id"],
             "title": None if event["type"] == "job.removed" else job["title"],
-            "salary_max": None if event["type"] == "job.removed" else Decimal(str(job["salary_max"])),
+            "salary_max": None
+            if event["type"] == "job.removed"
+            else Decimal(str(job["salary_max"])),
         }
     return result
 

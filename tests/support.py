@@ -26,7 +26,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 async def wait_until(
-    predicate: Callable[[], Awaitable[bool]], timeout_s: float = 60, interval_s: float = 0.2, what: str = "condition"
+    predicate: Callable[[], Awaitable[bool]],
+    timeout_s: float = 60,
+    interval_s: float = 0.2,
+    what: str = "condition",
 ) -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
@@ -40,6 +43,7 @@ async def wait_until(
 async def running_worker(settings: Settings) -> AsyncIterator[WorkerRuntime]:
     """A worker in this process and event loop: the real app, minus the HTTP server."""
     app, runtime = build_app(settings)
+    await runtime.prepare()
     await app.start()
     try:
         yield runtime
@@ -48,7 +52,9 @@ async def running_worker(settings: Settings) -> AsyncIterator[WorkerRuntime]:
 
 
 async def produce(
-    servers: str, topic: str, records: Iterable[tuple[bytes | None, bytes | None, list[tuple[str, bytes]]]]
+    servers: str,
+    topic: str,
+    records: Iterable[tuple[bytes | None, bytes | None, list[tuple[str, bytes]]]],
 ) -> int:
     """Raw records (key, value, headers), bypassing the publisher's validation."""
     producer = AIOKafkaProducer(bootstrap_servers=servers, acks="all", linger_ms=5)
@@ -57,7 +63,9 @@ async def produce(
     try:
         futures = []
         for key, value, headers in records:
-            futures.append(await producer.send(topic, value=value, key=key, headers=headers or None))
+            futures.append(
+                await producer.send(topic, value=value, key=key, headers=headers or None)
+            )
             count += 1
         await asyncio.gather(*futures)
     finally:
@@ -97,7 +105,9 @@ async def read_all(servers: str, topic: str, timeout_s: float = 10) -> list[Any]
     return records
 
 
-async def committed_and_end(servers: str, group: str, topic: str) -> tuple[dict[int, int], dict[int, int]]:
+async def committed_and_end(
+    servers: str, group: str, topic: str
+) -> tuple[dict[int, int], dict[int, int]]:
     admin = AIOKafkaAdminClient(bootstrap_servers=servers)
     await admin.start()
     try:

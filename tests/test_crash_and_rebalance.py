@@ -49,7 +49,12 @@ async def test_sigkill_during_batches_then_restart_loses_nothing_and_applies_onc
         assert worker.terminate() == 0
     assert kills == 5
     await _table_matches(db, lines)
-    assert await db.fetchval("SELECT count(*) FROM jobs WHERE embedding IS NULL AND deleted_at IS NULL") == 0
+    assert (
+        await db.fetchval(
+            "SELECT count(*) FROM jobs WHERE embedding IS NULL AND deleted_at IS NULL"
+        )
+        == 0
+    )
 
 
 async def test_two_workers_and_a_rebalance_mid_stream(

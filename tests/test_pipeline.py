@@ -46,10 +46,14 @@ async def _done(runtime: object, n: int) -> bool:
     return handled(runtime) >= n
 
 
-async def test_happy_path_lands_rows_with_vectors(settings: Settings, db: asyncpg.Connection) -> None:
+async def test_happy_path_lands_rows_with_vectors(
+    settings: Settings, db: asyncpg.Connection
+) -> None:
     events = [job_event(f"job-{i}", at=i, title=f"Engineer {i}") for i in range(50)]
     runtime = await ingest(settings, events)
-    rows = await db.fetch("SELECT external_id, title, embedding, deleted_at FROM jobs ORDER BY external_id")
+    rows = await db.fetch(
+        "SELECT external_id, title, embedding, deleted_at FROM jobs ORDER BY external_id"
+    )
     assert len(rows) == 50
     assert all(r["embedding"] is not None and r["deleted_at"] is None for r in rows)
     assert {r["title"] for r in rows} == {f"Engineer {i}" for i in range(50)}
@@ -134,7 +138,11 @@ async def test_poison_events_go_to_the_dlq_with_headers_and_the_partition_moves_
     poison = [
         (b"greenhouse:job-a", b"\xff\xfe not utf8", [("trace-id", b"abc")]),
         (b"greenhouse:job-b", b"{not json", []),
-        (b"greenhouse:job-c", json.dumps({**job_event("job-c"), "type": "job.archived"}).encode(), []),
+        (
+            b"greenhouse:job-c",
+            json.dumps({**job_event("job-c"), "type": "job.archived"}).encode(),
+            [],
+        ),
         (b"greenhouse:job-x", json.dumps(bad_schema).encode(), []),
         (b"greenhouse:job-d", json.dumps(job_event("job-d", title="")).encode(), []),
     ]

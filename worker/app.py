@@ -48,6 +48,7 @@ class _Server(uvicorn.Server):
 async def serve(settings: Settings) -> int:
     """Run the worker and its HTTP endpoints until SIGTERM/SIGINT; return the exit code."""
     app, runtime = build_app(settings)
+    await runtime.prepare()
     server = _Server(
         uvicorn.Config(
             app,
@@ -65,8 +66,6 @@ async def serve(settings: Settings) -> int:
 
     runtime.on_fatal = stop_on_fatal
     await server.serve()
-    if runtime.startup_error is not None:
-        raise runtime.startup_error
     if runtime.exit_code:
         return runtime.exit_code
     return 0 if server.started else 2

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import logging
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -18,7 +17,11 @@ from rich.table import Table
 from worker.errors import ConfigError
 from worker.settings import Settings, load_settings
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, help="jobingest: job events from Kafka into PostgreSQL + pgvector.")
+app = typer.Typer(
+    no_args_is_help=True,
+    add_completion=False,
+    help="jobingest: job events from Kafka into PostgreSQL + pgvector.",
+)
 schemas_app = typer.Typer(no_args_is_help=True, help="The event contract as JSON Schema.")
 app.add_typer(schemas_app, name="schemas")
 
@@ -26,9 +29,15 @@ out = Console()
 err = Console(stderr=True)
 
 TopicOpt = Annotated[str | None, typer.Option("--topic", help="Topic (JOBINGEST_TOPIC).")]
-GroupOpt = Annotated[str | None, typer.Option("--group", "--group-id", help="Consumer group (JOBINGEST_GROUP_ID).")]
-BootstrapOpt = Annotated[str | None, typer.Option("--bootstrap-servers", help="Kafka brokers (KAFKA_BOOTSTRAP_SERVERS).")]
-DatabaseOpt = Annotated[str | None, typer.Option("--database-url", help="PostgreSQL URL (DATABASE_URL).")]
+GroupOpt = Annotated[
+    str | None, typer.Option("--group", "--group-id", help="Consumer group (JOBINGEST_GROUP_ID).")
+]
+BootstrapOpt = Annotated[
+    str | None, typer.Option("--bootstrap-servers", help="Kafka brokers (KAFKA_BOOTSTRAP_SERVERS).")
+]
+DatabaseOpt = Annotated[
+    str | None, typer.Option("--database-url", help="PostgreSQL URL (DATABASE_URL).")
+]
 
 
 def settings_or_exit(**overrides: Any) -> Settings:
@@ -50,8 +59,12 @@ def worker(
     group: GroupOpt = None,
     bootstrap_servers: BootstrapOpt = None,
     database_url: DatabaseOpt = None,
-    embedder: Annotated[str | None, typer.Option(help="hash | local | ollama | openai (JOBINGEST_EMBEDDER).")] = None,
-    http_port: Annotated[int | None, typer.Option(help="Port of /healthz, /readyz, /metrics (JOBINGEST_HTTP_PORT).")] = None,
+    embedder: Annotated[
+        str | None, typer.Option(help="hash | local | ollama | openai (JOBINGEST_EMBEDDER).")
+    ] = None,
+    http_port: Annotated[
+        int | None, typer.Option(help="Port of /healthz, /readyz, /metrics (JOBINGEST_HTTP_PORT).")
+    ] = None,
 ) -> None:
     """Run one ingestion worker until SIGTERM or Ctrl-C."""
     from worker.app import serve
@@ -101,7 +114,13 @@ def publish(
         lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
 
     async def run() -> Any:
-        with Progress(TextColumn("publishing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err) as bar:
+        with Progress(
+            TextColumn("publishing"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err,
+        ) as bar:
             task = bar.add_task("publish", total=len(lines))
             async with JobEventPublisher(servers, settings.topic) as publisher:
                 return await publish_lines(publisher, lines, lambda n: bar.advance(task, n))
@@ -109,7 +128,9 @@ def publish(
     summary = asyncio.run(run())
     for number, reason in summary.rejected:
         err.print(f"line {number}: rejected: {reason}")
-    out.print(f"published {summary.published}, rejected {len(summary.rejected)} to {settings.topic}")
+    out.print(
+        f"published {summary.published}, rejected {len(summary.rejected)} to {settings.topic}"
+    )
     if not summary.ok:
         raise typer.Exit(1)
 
@@ -117,9 +138,15 @@ def publish(
 @app.command()
 def sample(
     count: Annotated[int, typer.Option(min=1, help="How many events.")] = 1000,
-    seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same events.")] = 0,
-    invalid_ratio: Annotated[float, typer.Option(min=0.0, max=1.0, help="Share of invalid events.")] = 0.0,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")] = None,
+    seed: Annotated[
+        int, typer.Option(help="Random seed: the same seed gives the same events.")
+    ] = 0,
+    invalid_ratio: Annotated[
+        float, typer.Option(min=0.0, max=1.0, help="Share of invalid events.")
+    ] = 0.0,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")
+    ] = None,
 ) -> None:
     """Write realistic synthetic job events as JSON lines."""
     from producers.sample import sample_lines
@@ -135,7 +162,9 @@ def sample(
 
 @schemas_app.command("export")
 def schemas_export(
-    directory: Annotated[Path | None, typer.Option(help="Where to write (default: schemas/json).")] = None,
+    directory: Annotated[
+        Path | None, typer.Option(help="Where to write (default: schemas/json).")
+    ] = None,
     check: Annotated[bool, typer.Option(help="Only check that the files are current.")] = False,
 ) -> None:
     """Export the contract as JSON Schema (what non-Python producers code against)."""
@@ -143,7 +172,11 @@ def schemas_export(
 
     target = directory or SCHEMA_DIR
     if check:
-        stale = [n for n, text in render_schemas().items() if not (target / n).is_file() or (target / n).read_text() != text]
+        stale = [
+            n
+            for n, text in render_schemas().items()
+            if not (target / n).is_file() or (target / n).read_text() != text
+        ]
         if stale:
             raise fail(f"out of date: {', '.join(stale)}; run `jobingest schemas export`")
         out.print("schemas are current")
@@ -175,7 +208,9 @@ def search(
         embedder = build_embedder(settings)
     except ConfigError as exc:
         raise fail(str(exc), 2) from exc
-    filters = SearchFilters(remote, location, Decimal(str(salary_min)) if salary_min is not None else None)
+    filters = SearchFilters(
+        remote, location, Decimal(str(salary_min)) if salary_min is not None else None
+    )
 
     async def run() -> list[dict[str, Any]]:
         pool = await store.create_pool(url, 1)
@@ -191,12 +226,16 @@ def search(
         out.print_json(json.dumps(results, default=str))
         return
     if not embedder.semantic:
-        err.print("[yellow]note: the hash embedder is not semantic; rankings are arbitrary[/yellow]")
+        err.print(
+            "[yellow]note: the hash embedder is not semantic; rankings are arbitrary[/yellow]"
+        )
     table = Table(title=f"“{query}”: {len(results)} jobs")
     for column in ("score", "title", "company", "location", "remote", "salary", "job"):
         table.add_column(column)
     for row in results:
-        salary = f"{row['salary_min'] or ''}-{row['salary_max'] or ''} {row['salary_currency'] or ''}".strip(" -")
+        salary = f"{row['salary_min'] or ''}-{row['salary_max'] or ''} {row['salary_currency'] or ''}".strip(
+            " -"
+        )
         table.add_row(
             f"{row['score']:.3f}", row["title"], row["company"], row["location"] or "",
             row["remote"] or "", salary, f"{row['source']}:{row['external_id']}",
@@ -207,14 +246,18 @@ def search(
 @app.command()
 def dev(
     count: Annotated[int, typer.Option(help="Sample events to publish.")] = 200,
-    embedder: Annotated[str | None, typer.Option(help="Embedder for the demo (default: local if installed).")] = None,
+    embedder: Annotated[
+        str | None, typer.Option(help="Embedder for the demo (default: local if installed).")
+    ] = None,
     http_port: Annotated[int, typer.Option()] = 8080,
     partitions: Annotated[int, typer.Option()] = 6,
 ) -> None:
     """Start Kafka + PostgreSQL + a worker, publish a sample, and keep running until Ctrl-C."""
     from worker.devrun import run_dev
 
-    raise typer.Exit(run_dev(count=count, embedder=embedder, http_port=http_port, partitions=partitions))
+    raise typer.Exit(
+        run_dev(count=count, embedder=embedder, http_port=http_port, partitions=partitions)
+    )
 
 
 def main() -> None:

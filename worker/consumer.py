@@ -9,6 +9,7 @@ finish and commit (bounded), else abandons it uncommitted for the next owner to 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
 import time
@@ -102,10 +103,8 @@ class IngestConsumer:
                 await asyncio.gather(task, return_exceptions=True)
         for tp in revoked:
             self.committed.pop(tp, None)
-            try:
+            with contextlib.suppress(KeyError):  # never reported for this partition
                 self.metrics.consumer_lag.remove(tp.topic, str(tp.partition))
-            except KeyError:  # never reported for this partition
-                pass
         self.metrics.assigned_partitions.set(len(self.consumer.assignment()))
 
     # -- the loop --------------------------------------------------------------------------
@@ -119,7 +118,6 @@ class IngestConsumer:
                 records = [record for batch in fetched.values() for record in batch]
                 if records:
                     await self._run_batch(records)
-                self._update_lag()
         except ConfigError as exc:
             self.fatal = exc
             raise
@@ -176,7 +174,9 @@ class IngestConsumer:
         else:
             self.committed.update(offsets)
             self.metrics.last_progress.set(time.time())
-        self.metrics.stage_duration.labels(stage="commit").observe(time.perf_counter() - commit_started)
+        self.metrics.stage_duration.labels(stage="commit").observe(
+            time.perf_counter() - commit_started
+        )
         elapsed = time.perf_counter() - started
         self._observe(result, records, elapsed)
         if self.on_batch is not None:
@@ -212,7 +212,9 @@ class IngestConsumer:
         for item in result.outcomes:
             self.metrics.events.labels(source=item.source, outcome=item.outcome).inc()
             if item.event is not None and item.outcome in ("upserted", "unchanged", "removed"):
-                self.metrics.e2e_latency.observe(max((now - item.event.occurred_at).total_seconds(), 0))
+                self.metrics.e2e_latency.observe(
+                    max((now - item.event.occurred_at).total_seconds(), 0)
+                )
             self.metrics.kafka_latency.observe(max(wall - item.record.timestamp / 1000, 0))
         counts: dict[str, int] = {}
         for item in result.outcomes:
@@ -232,12 +234,15 @@ class IngestConsumer:
                        "reason": item.reason},
             )  # fmt: skip
 
-    def _update_lag(self) -> None:
-        for tp in self.consumer.assignment():
-            high = self.consumer.highwater(tp)
-            if high is None:
+    async def report_lag(self) -> None:
+        """Lag per assigned partition: the log end offset minus our committed offset."""
+        assigned = list(self.consumer.assignment())
+        if not assigned:
+            return
+        ends = await self.consumer.end_offsets(assigned)
+        for tp, end in ends.items():
+            if tp not in self.committed:
                 continue
-            committed = self.committed.get(tp, 0)
             self.metrics.consumer_lag.labels(topic=tp.topic, partition=str(tp.partition)).set(
-                max(high - committed, 0)
+                max(end - self.committed[tp], 0)
             )

@@ -50,7 +50,9 @@ def run_dev(count: int, embedder: str | None, http_port: int, partitions: int) -
     STATE_DIR.mkdir(exist_ok=True)
     started = time.monotonic()
     run_dir = STATE_DIR / f"run-{int(time.time())}"
-    with DevStack(workdir=run_dir, pg_data_dir=(STATE_DIR / f"pgdata-{embedder}").resolve()) as stack:
+    with DevStack(
+        workdir=run_dir, pg_data_dir=(STATE_DIR / f"pgdata-{embedder}").resolve()
+    ) as stack:
         _say(stack.describe())
         stack.create_topics(topic, partitions)
         _say(f"services up in {time.monotonic() - started:.1f}s")

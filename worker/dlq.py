@@ -14,7 +14,9 @@ MAX_ERROR_MESSAGE_CHARS = 1_000
 
 
 def dlq_headers(record: ConsumerRecord, error_class: str, message: str) -> dict[str, str]:
-    original = {name: value.decode("utf-8", errors="replace") for name, value in (record.headers or ())}
+    original = {
+        name: value.decode("utf-8", errors="replace") for name, value in (record.headers or ())
+    }
     return {
         **original,
         "dlq.error.class": error_class,

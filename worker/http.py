@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 from prometheus_client import make_asgi_app
 
 from worker.metrics import Metrics
 
-Scope = dict[str, Any]
-Send = Callable[[dict[str, Any]], Awaitable[None]]
-Receive = Callable[[], Awaitable[dict[str, Any]]]
+Scope = MutableMapping[str, Any]
+Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
+Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
@@ -22,7 +22,10 @@ async def send_json(send: Send, status: int, body: dict[str, Any]) -> None:
         {
             "type": "http.response.start",
             "status": status,
-            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode())],
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(payload)).encode()),
+            ],
         }
     )
     await send({"type": "http.response.body", "body": payload})
@@ -40,13 +43,19 @@ def readyz(checks: Callable[[], Awaitable[dict[str, str]]]) -> ASGIApp:
         await send_json(
             send,
             503 if failing else 200,
-            {"status": "unready" if failing else "ready", "checks": results, "failing": sorted(failing)},
+            {
+                "status": "unready" if failing else "ready",
+                "checks": results,
+                "failing": sorted(failing),
+            },
         )
 
     return app
 
 
-def routes(metrics: Metrics, checks: Callable[[], Awaitable[dict[str, str]]]) -> list[tuple[str, ASGIApp]]:
+def routes(
+    metrics: Metrics, checks: Callable[[], Awaitable[dict[str, str]]]
+) -> list[tuple[str, ASGIApp]]:
     return [
         ("/healthz", healthz),
         ("/readyz", readyz(checks)),

@@ -14,7 +14,10 @@ class Metrics:
         self.registry = registry or CollectorRegistry()
         r = self.registry
         self.events = Counter(
-            "jobingest_events", "Consumed events by final outcome.", ["source", "outcome"], registry=r
+            "jobingest_events",
+            "Consumed events by final outcome.",
+            ["source", "outcome"],
+            registry=r,
         )
         self.dead_letters = Counter(
             "jobingest_dead_letters", "Events sent to the dead-letter topic, by error class.",
@@ -88,8 +91,12 @@ class Metrics:
             "jobingest_embeddings_pending", "Active rows stored without an embedding yet.",
             registry=r,
         )  # fmt: skip
-        self.db_pool_size = Gauge("jobingest_db_pool_connections", "Connections in the pool.", registry=r)
+        self.db_pool_size = Gauge(
+            "jobingest_db_pool_connections", "Connections in the pool.", registry=r
+        )
         self.db_pool_in_use = Gauge(
             "jobingest_db_pool_connections_in_use", "Pool connections in use.", registry=r
         )
-        self.build_info = Info("jobingest_build", "Version and embedding configuration.", registry=r)
+        self.build_info = Info(
+            "jobingest_build", "Version and embedding configuration.", registry=r
+        )

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import asyncpg
-
 from worker.errors import ConfigError
+from worker.store import Conn
 
 MIGRATION_LOCK = 0x6A6F62  # "job"
 
@@ -61,7 +60,7 @@ _HNSW = (
 )
 
 
-async def migrate(conn: asyncpg.Connection, model: str, dims: int, hnsw_index: bool = True) -> None:
+async def migrate(conn: Conn, model: str, dims: int, hnsw_index: bool = True) -> None:
     """Create or check the schema. Refuses a model or dimension other than the table's."""
     async with conn.transaction():
         await conn.execute("SELECT pg_advisory_xact_lock($1)", MIGRATION_LOCK)
@@ -74,7 +73,9 @@ async def migrate(conn: asyncpg.Connection, model: str, dims: int, hnsw_index: b
             model,
             str(dims),
         )
-        meta = dict(await conn.fetch("SELECT key, value FROM jobingest_meta"))
+        meta = {
+            r["key"]: r["value"] for r in await conn.fetch("SELECT key, value FROM jobingest_meta")
+        }
     if meta["embedding_model"] != model or int(meta["embedding_dims"]) != dims:
         raise ConfigError(
             f"the jobs table holds {meta['embedding_model']} vectors ({meta['embedding_dims']} dims) "

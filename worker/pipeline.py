@@ -25,6 +25,7 @@ from worker.embedders import Embedder, Vector
 from worker.errors import EmbedderRejected
 from worker.metrics import Metrics
 from worker.settings import Settings
+from worker.store import Conn
 from worker.text import content_hash, embedding_text
 
 Identity = tuple[str, str]
@@ -243,7 +244,7 @@ class BatchProcessor:
 
     async def _embed(
         self,
-        conn: asyncpg.Connection,
+        conn: Conn,
         rows_by_id: dict[Identity, store.JobRow],
         texts_by_hash: dict[str, str],
         states: dict[Identity, store.StoredState],
@@ -275,8 +276,9 @@ class BatchProcessor:
         rejected: dict[Identity, str] = {}
         if todo:
             texts = [texts_by_hash[h] for h in todo]
+            computed: list[Vector | None]
             try:
-                computed = await self.embedder.embed_documents(texts)
+                computed = list(await self.embedder.embed_documents(texts))
             except EmbedderRejected:
                 computed = await self._embed_one_by_one(texts, todo, need, rejected)
             for chash, vector in zip(todo, computed, strict=True):
@@ -285,10 +287,10 @@ class BatchProcessor:
             result.texts_embedded += len(todo)
         for chash, rows in need.items():
             for row in rows:
-                vector = vectors.get(chash)
-                if vector is not None:
-                    self.cache.put(chash, vector)
-                    row.embedding = vector
+                found = vectors.get(chash)
+                if found is not None:
+                    self.cache.put(chash, found)
+                    row.embedding = found
                     row.embedding_model = self.embedder.model
         return rejected
 

@@ -22,6 +22,7 @@ from worker.settings import Settings
 log = logging.getLogger("jobingest.worker")
 
 LEDGER_PRUNE_INTERVAL_S = 3600.0
+GAUGE_INTERVAL_S = 1.0
 
 
 class WorkerRuntime:
@@ -36,18 +37,19 @@ class WorkerRuntime:
         self._tasks: list[asyncio.Task[None]] = []
         self.exit_code = 0
         self.on_fatal: Any = None
-        self.startup_error: Exception | None = None
 
-    async def start(self) -> None:
+    async def prepare(self) -> None:
+        """Everything that can fail on a configuration mistake, before anything is served:
+        the embedder, the pool, migrations, the consumer's connection. Cleans up on failure."""
         try:
-            await self._start()
-        except Exception as exc:
-            self.startup_error = exc
+            await self._prepare()
+        except BaseException:
+            await self.stop()
             raise
 
-    async def _start(self) -> None:
+    async def _prepare(self) -> None:
         settings = self.settings
-        self.embedder = build_embedder(settings)
+        self.embedder = build_embedder(settings, self.metrics)
         self.pool = await store.create_pool(settings.require_database(), settings.db_pool_size)
         async with self.pool.acquire() as conn:
             await migrate(conn, self.embedder.model, self.embedder.dims)
@@ -70,10 +72,15 @@ class WorkerRuntime:
         )
         self.consumer = IngestConsumer(settings, processor, self.metrics)
         await self.consumer.start()
+
+    async def start(self) -> None:
+        """Start consuming (after the broker connected); prepare() must have run."""
+        assert self.consumer is not None and self.embedder is not None, "call prepare() first"
+        settings = self.settings
         self._tasks = [
             asyncio.create_task(self._consume(), name="jobingest-consume"),
             asyncio.create_task(self._prune_ledger(), name="jobingest-ledger-prune"),
-            asyncio.create_task(self._sample_pool(), name="jobingest-pool-metrics"),
+            asyncio.create_task(self._sample_gauges(), name="jobingest-gauges"),
         ]
         log.info(
             "worker started",
@@ -105,13 +112,17 @@ class WorkerRuntime:
                 log.warning("ledger prune failed: %s", exc)
             await asyncio.sleep(LEDGER_PRUNE_INTERVAL_S)
 
-    async def _sample_pool(self) -> None:
-        assert self.pool is not None
+    async def _sample_gauges(self) -> None:
+        assert self.pool is not None and self.consumer is not None
         while True:
             size = self.pool.get_size()
             self.metrics.db_pool_size.set(size)
             self.metrics.db_pool_in_use.set(size - self.pool.get_idle_size())
-            await asyncio.sleep(2)
+            try:
+                await self.consumer.report_lag()
+            except Exception as exc:  # the broker may be away; the next round tries again
+                log.debug("lag not reported: %s", exc)
+            await asyncio.sleep(GAUGE_INTERVAL_S)
 
     async def stop(self) -> None:
         """Stop fetching, let the in-flight batch finish (bounded), then close in reverse order."""

@@ -6,9 +6,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-import asyncpg
-
 from worker.embedders import Embedder
+from worker.store import Conn
 
 
 @dataclass(frozen=True)
@@ -19,7 +18,7 @@ class SearchFilters:
 
 
 async def search_jobs(
-    conn: asyncpg.Connection,
+    conn: Conn,
     embedder: Embedder,
     query: str,
     filters: SearchFilters,

@@ -36,7 +36,8 @@ class Settings(BaseSettings):
     )
 
     kafka_bootstrap_servers: str | None = Field(
-        default=None, validation_alias=AliasChoices("KAFKA_BOOTSTRAP_SERVERS", "kafka_bootstrap_servers")
+        default=None,
+        validation_alias=AliasChoices("KAFKA_BOOTSTRAP_SERVERS", "kafka_bootstrap_servers"),
     )
     database_url: str | None = Field(
         default=None, validation_alias=AliasChoices("DATABASE_URL", "database_url")
@@ -56,6 +57,8 @@ class Settings(BaseSettings):
     embedder_rps: float | None = Field(default=None, gt=0)
     embedder_timeout_s: float = Field(default=60.0, gt=0)
     embedder_max_chars: int = Field(default=2_000, ge=100)
+    embedder_circuit_threshold: int = Field(default=5, ge=1)
+    embedder_circuit_cooldown_s: float = Field(default=10.0, gt=0)
 
     http_port: int = Field(default=8080, ge=0, le=65535)
     http_host: str = "0.0.0.0"
@@ -125,8 +128,10 @@ def load_settings(**overrides: Any) -> Settings:
         problems = []
         for error in exc.errors(include_url=False):
             field = ".".join(str(part) for part in error["loc"]) or "settings"
-            env = field.upper() if field.upper() in ("KAFKA_BOOTSTRAP_SERVERS", "DATABASE_URL") else (
-                f"JOBINGEST_{field.upper()}" if field != "settings" else field
+            env = (
+                field.upper()
+                if field.upper() in ("KAFKA_BOOTSTRAP_SERVERS", "DATABASE_URL")
+                else (f"JOBINGEST_{field.upper()}" if field != "settings" else field)
             )
             problems.append(f"{env}: {error['msg']}")
         raise ConfigError("invalid configuration:\n  " + "\n  ".join(problems)) from exc

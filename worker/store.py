@@ -9,6 +9,7 @@ from datetime import datetime
 from decimal import Decimal
 
 import asyncpg
+from asyncpg.pool import PoolConnectionProxy
 from pgvector.asyncpg import register_vector
 
 from worker.embedders import Vector
@@ -50,6 +51,8 @@ class JobRow:
 
 
 STAGE_COLUMNS = tuple(f.name for f in fields(JobRow))
+
+Conn = asyncpg.Connection | PoolConnectionProxy
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +118,7 @@ async def create_pool(database_url: str, size: int) -> asyncpg.Pool:
     return pool
 
 
-async def known_keys(conn: asyncpg.Connection, keys: Sequence[str]) -> set[str]:
+async def known_keys(conn: Conn, keys: Sequence[str]) -> set[str]:
     if not keys:
         return set()
     rows = await conn.fetch(
@@ -125,7 +128,7 @@ async def known_keys(conn: asyncpg.Connection, keys: Sequence[str]) -> set[str]:
 
 
 async def stored_states(
-    conn: asyncpg.Connection, identities: Sequence[tuple[str, str]], model: str
+    conn: Conn, identities: Sequence[tuple[str, str]], model: str
 ) -> dict[tuple[str, str], StoredState]:
     if not identities:
         return {}
@@ -150,9 +153,7 @@ async def stored_states(
     }  # fmt: skip
 
 
-async def cached_embeddings(
-    conn: asyncpg.Connection, hashes: Sequence[str], model: str
-) -> dict[str, Vector]:
+async def cached_embeddings(conn: Conn, hashes: Sequence[str], model: str) -> dict[str, Vector]:
     """Vectors already stored for these texts under this model (any job)."""
     if not hashes:
         return {}
@@ -168,7 +169,7 @@ async def cached_embeddings(
 
 
 async def apply_batch(
-    conn: asyncpg.Connection,
+    conn: Conn,
     rows: Sequence[JobRow],
     ledger_keys: Iterable[str],
     *,
@@ -186,7 +187,9 @@ async def apply_batch(
         )
         if rows:
             await conn.copy_records_to_table(
-                "jobs_stage", records=[tuple(getattr(row, c) for c in STAGE_COLUMNS) for row in rows], columns=STAGE_COLUMNS
+                "jobs_stage",
+                records=[tuple(getattr(row, c) for c in STAGE_COLUMNS) for row in rows],
+                columns=STAGE_COLUMNS,
             )
             upsert = UPSERT_NEWER_OR_SAME if allow_same_event else UPSERT_NEWER
             written = {(r[0], r[1]) for r in await conn.fetch(upsert)}
@@ -200,7 +203,7 @@ async def apply_batch(
     return written
 
 
-async def prune_ledger(conn: asyncpg.Connection, retention_days: int, batch: int = 10_000) -> int:
+async def prune_ledger(conn: Conn, retention_days: int, batch: int = 10_000) -> int:
     """Delete expired ledger keys in small batches, so ingestion never waits on the prune."""
     removed = 0
     while True:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
@@ -24,7 +25,9 @@ async def wait_for_broker(bootstrap_servers: str, timeout_s: float = 60.0) -> No
             await asyncio.sleep(0.3)
         finally:
             await admin.close()
-    raise TimeoutError(f"Kafka at {bootstrap_servers} did not answer within {timeout_s:.0f}s: {last}")
+    raise TimeoutError(
+        f"Kafka at {bootstrap_servers} did not answer within {timeout_s:.0f}s: {last}"
+    )
 
 
 async def ensure_topics(
@@ -42,10 +45,8 @@ async def ensure_topics(
         ]
         if not wanted:
             return []
-        try:
+        with contextlib.suppress(TopicAlreadyExistsError):
             await admin.create_topics(wanted, timeout_ms=15000)
-        except TopicAlreadyExistsError:
-            pass
         return [topic.name for topic in wanted]
     finally:
         await admin.close()

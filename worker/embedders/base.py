@@ -28,10 +28,14 @@ class Embedder(Protocol):
     async def close(self) -> None: ...
 
 
-def check_vectors(vectors: Sequence[Sequence[float]], expected: int, dims: int, provider: str) -> list[Vector]:
+def check_vectors(
+    vectors: Sequence[Sequence[float]] | np.ndarray, expected: int, dims: int, provider: str
+) -> list[Vector]:
     """Validate a provider's answer: count, dimension, finite numbers."""
     if len(vectors) != expected:
-        raise EmbedderUnavailable(f"{provider} returned {len(vectors)} vectors for {expected} texts")
+        raise EmbedderUnavailable(
+            f"{provider} returned {len(vectors)} vectors for {expected} texts"
+        )
     checked = []
     for vector in vectors:
         array = np.asarray(vector, dtype=np.float32)

