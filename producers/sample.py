@@ -188,7 +188,8 @@ class SampleGenerator:
 
     def _new_job(self) -> _JobState:
         role, tags, domain = self.rng.choice(ROLES)
-        title = self.rng.choice(LEVELS) + role
+        level = self.rng.choice(LEVELS)
+        title = role if role.startswith(level.strip() or "-") else level + role
         company = self.rng.choice(COMPANIES)
         location = self.rng.choice(LOCATIONS)
         low, high = SALARY_BY_DOMAIN[domain]

@@ -22,7 +22,7 @@ from worker import store
 from worker.decode import Decoded, Rejected, decode
 from worker.dlq import DeadLetterPublisher
 from worker.embedders import Embedder, Vector
-from worker.errors import EmbedderRejected
+from worker.errors import EmbedderRejected, EmbedderUnavailable
 from worker.metrics import Metrics
 from worker.settings import Settings
 from worker.store import Conn
@@ -45,6 +45,7 @@ class EventOutcome:
 class BatchResult:
     outcomes: list[EventOutcome] = field(default_factory=list)
     texts_embedded: int = 0
+    deferred: int = 0
 
 
 def _order_key(event: AnyJobEvent) -> tuple[float, str]:
@@ -281,10 +282,17 @@ class BatchProcessor:
                 computed = list(await self.embedder.embed_documents(texts))
             except EmbedderRejected:
                 computed = await self._embed_one_by_one(texts, todo, need, rejected)
+            except EmbedderUnavailable:
+                if self.settings.embedder_outage_policy != "defer":
+                    raise
+                # defer: store the rows now with their embedding pending; the backfill
+                # loop embeds them when the embedder is back.
+                computed = [None] * len(todo)
+                result.deferred += len(todo)
             for chash, vector in zip(todo, computed, strict=True):
                 if vector is not None:
                     vectors[chash] = vector
-            result.texts_embedded += len(todo)
+            result.texts_embedded += sum(v is not None for v in computed)
         for chash, rows in need.items():
             for row in rows:
                 found = vectors.get(chash)

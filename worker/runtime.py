@@ -11,6 +11,7 @@ import asyncpg
 from faststream.kafka import KafkaBroker
 
 from worker import __version__, store
+from worker.backfill import backfill_once
 from worker.consumer import IngestConsumer
 from worker.dlq import DeadLetterPublisher
 from worker.embedders import Embedder, build_embedder
@@ -23,6 +24,7 @@ log = logging.getLogger("jobingest.worker")
 
 LEDGER_PRUNE_INTERVAL_S = 3600.0
 GAUGE_INTERVAL_S = 1.0
+BACKFILL_INTERVAL_S = 2.0
 
 
 class WorkerRuntime:
@@ -81,6 +83,7 @@ class WorkerRuntime:
             asyncio.create_task(self._consume(), name="jobingest-consume"),
             asyncio.create_task(self._prune_ledger(), name="jobingest-ledger-prune"),
             asyncio.create_task(self._sample_gauges(), name="jobingest-gauges"),
+            asyncio.create_task(self._backfill(), name="jobingest-backfill"),
         ]
         log.info(
             "worker started",
@@ -111,6 +114,28 @@ class WorkerRuntime:
             except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
                 log.warning("ledger prune failed: %s", exc)
             await asyncio.sleep(LEDGER_PRUNE_INTERVAL_S)
+
+    async def _backfill(self) -> None:
+        """Embed rows stored pending (defer policy). While the embedder's circuit is open its
+        calls fail fast; after the cooldown one of them is the probe that closes it."""
+        assert self.pool is not None and self.embedder is not None
+        while True:
+            try:
+                async with self.pool.acquire() as conn:
+                    pending = await store.count_pending_embeddings(conn)
+                self.metrics.embeddings_pending.set(pending)
+                if pending:
+                    filled = await backfill_once(
+                        self.pool, self.embedder, self.settings.embedder_max_chars
+                    )
+                    if filled:
+                        log.info("backfilled embeddings", extra={"rows": filled})
+                        continue
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # embedder or database away: try again later
+                log.debug("backfill deferred: %s", exc)
+            await asyncio.sleep(BACKFILL_INTERVAL_S)
 
     async def _sample_gauges(self) -> None:
         assert self.pool is not None and self.consumer is not None

@@ -57,6 +57,7 @@ class Settings(BaseSettings):
     embedder_rps: float | None = Field(default=None, gt=0)
     embedder_timeout_s: float = Field(default=60.0, gt=0)
     embedder_max_chars: int = Field(default=2_000, ge=100)
+    embedder_outage_policy: OutagePolicy = "pause"
     embedder_circuit_threshold: int = Field(default=5, ge=1)
     embedder_circuit_cooldown_s: float = Field(default=10.0, gt=0)
 

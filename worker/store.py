@@ -221,3 +221,37 @@ async def prune_ledger(conn: Conn, retention_days: int, batch: int = 10_000) -> 
         removed += count
         if count < batch:
             return removed
+
+
+async def pending_embeddings(conn: Conn, limit: int) -> list[asyncpg.Record]:
+    """Active rows stored without a vector (the `defer` outage policy), oldest first."""
+    return await conn.fetch(
+        """
+        SELECT source, external_id, title, company, location, remote, tags, description, content_hash
+        FROM jobs WHERE embedding IS NULL AND deleted_at IS NULL AND content_hash IS NOT NULL
+        ORDER BY updated_at LIMIT $1
+        """,
+        limit,
+    )
+
+
+async def fill_embeddings(
+    conn: Conn, filled: Sequence[tuple[str, str, str, Vector]], model: str
+) -> None:
+    """Store vectors, unless the row's text changed meanwhile (its content hash moved on)."""
+    await conn.executemany(
+        """
+        UPDATE jobs SET embedding = $4, embedding_model = $5
+        WHERE source = $1 AND external_id = $2 AND content_hash = $3 AND embedding IS NULL
+        """,
+        [(*item, model) for item in filled],
+    )
+
+
+async def count_pending_embeddings(conn: Conn) -> int:
+    return int(
+        await conn.fetchval(
+            "SELECT count(*) FROM jobs WHERE embedding IS NULL AND deleted_at IS NULL "
+            "AND content_hash IS NOT NULL"
+        )
+    )

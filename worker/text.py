@@ -18,8 +18,26 @@ import hashlib
 import html
 import re
 import unicodedata
+from collections.abc import Sequence
+from typing import Protocol
 
-from schemas import Job
+
+class JobText(Protocol):
+    """The fields the embedded text is built from (a contract Job, or a stored row)."""
+
+    @property
+    def title(self) -> str: ...
+    @property
+    def company(self) -> str: ...
+    @property
+    def location(self) -> str | None: ...
+    @property
+    def remote(self) -> str | None: ...
+    @property
+    def tags(self) -> Sequence[str]: ...
+    @property
+    def description(self) -> str: ...
+
 
 _TAG = re.compile(r"<[^>]+>")
 _BLOCK_TAG = re.compile(r"</?(p|br|li|ul|ol|div|h[1-6])\b[^>]*>", re.IGNORECASE)
@@ -36,7 +54,7 @@ def plain_text(markup: str) -> str:
     return _BLANK_LINES.sub("\n", "\n".join(line for line in lines if line)).strip()
 
 
-def embedding_text(job: Job, max_chars: int) -> str:
+def embedding_text(job: JobText, max_chars: int) -> str:
     where = " · ".join(part for part in (job.company, job.location, job.remote) if part)
     lines = [plain_text(job.title), plain_text(where)]
     if job.tags:
