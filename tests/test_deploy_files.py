@@ -1,0 +1,76 @@
+"""Deployment files are valid: alert rules, scrape config, metrics output, dashboard, compose."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+
+import pytest
+from prometheus_client import generate_latest
+
+from tests.events import job_event, wire
+from tests.support import ROOT, produce, running_worker, wait_until
+from tests.test_pipeline import handled
+from worker.metrics import Metrics
+from worker.settings import Settings
+
+PROMETHEUS = ROOT / "deploy" / "prometheus"
+needs_promtool = pytest.mark.skipif(
+    shutil.which("promtool") is None, reason="promtool not installed (Debian package `prometheus`)"
+)
+
+
+@needs_promtool
+def test_alert_rules_pass_promtool() -> None:
+    result = subprocess.run(["promtool", "check", "rules", str(PROMETHEUS / "jobingest-rules.yml")],
+                            capture_output=True, text=True)  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@needs_promtool
+def test_scrape_config_passes_promtool() -> None:
+    result = subprocess.run(["promtool", "check", "config", str(PROMETHEUS / "prometheus.yml")],
+                            capture_output=True, text=True)  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@needs_promtool
+async def test_metrics_output_passes_promtool_check_metrics(settings: Settings) -> None:
+    await produce(settings.require_kafka(), settings.topic,
+                  [wire(job_event(f"j{i}", at=i)) for i in range(5)] + [(b"k", b"{bad", [])])  # fmt: skip
+    async with running_worker(settings) as runtime:
+
+        async def done() -> bool:
+            return handled(runtime) >= 6
+
+        await wait_until(done, what="handled")
+        text = generate_latest(runtime.metrics.registry)
+    result = subprocess.run(["promtool", "check", "metrics"], input=text, capture_output=True)
+    assert result.returncode == 0 and not result.stdout.strip() and not result.stderr.strip(), (
+        result.stdout.decode() + result.stderr.decode()
+    )
+
+
+def test_dashboard_and_rules_query_only_metrics_the_worker_exports() -> None:
+    exported = {family.name for family in Metrics().registry.collect()}
+    dashboard = json.loads((ROOT / "deploy" / "grafana" / "jobingest-dashboard.json").read_text())
+    queries = [t["expr"] for p in dashboard["panels"] for t in p["targets"]]
+    queries.append((PROMETHEUS / "jobingest-rules.yml").read_text())
+    for query in queries:
+        for name in re.findall(r"\bjobingest_[a-z_]+", query):
+            base = re.sub(r"_(total|bucket|sum|count)$", "", name)
+            assert base in exported or name in exported, f"{name} is not exported"
+
+
+@pytest.mark.skipif(
+    subprocess.run(["docker", "compose", "version"], capture_output=True).returncode != 0
+    if shutil.which("docker")
+    else True,
+    reason="the docker compose client is not installed",
+)
+def test_compose_file_is_valid() -> None:
+    result = subprocess.run(["docker", "compose", "-f", str(ROOT / "docker-compose.yml"), "config", "-q"],
+                            capture_output=True, text=True)  # fmt: skip
+    assert result.returncode == 0, result.stderr
