@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import shutil
@@ -47,7 +48,9 @@ async def test_metrics_output_passes_promtool_check_metrics(settings: Settings) 
 
         await wait_until(done, what="handled")
         text = generate_latest(runtime.metrics.registry)
-    result = subprocess.run(["promtool", "check", "metrics"], input=text, capture_output=True)
+    result = await asyncio.to_thread(
+        subprocess.run, ["promtool", "check", "metrics"], input=text, capture_output=True
+    )
     assert result.returncode == 0 and not result.stdout.strip() and not result.stderr.strip(), (
         result.stdout.decode() + result.stderr.decode()
     )
