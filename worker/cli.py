@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
 
+import asyncpg
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -24,6 +25,8 @@ app = typer.Typer(
 )
 schemas_app = typer.Typer(no_args_is_help=True, help="The event contract as JSON Schema.")
 app.add_typer(schemas_app, name="schemas")
+dlq_app = typer.Typer(no_args_is_help=True, help="The dead-letter topic: list, show, redrive.")
+app.add_typer(dlq_app, name="dlq")
 
 out = Console()
 err = Console(stderr=True)
@@ -241,6 +244,327 @@ def search(
             row["remote"] or "", salary, f"{row['source']}:{row['external_id']}",
         )  # fmt: skip
     out.print(table)
+
+
+@app.command()
+def status(
+    topic: TopicOpt = None,
+    group: GroupOpt = None,
+    bootstrap_servers: BootstrapOpt = None,
+    database_url: DatabaseOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
+) -> None:
+    """Lag per partition, group members, dead-letter depth and the jobs table, at a glance."""
+    from worker.kafka_admin import KafkaAdmin
+    from worker.ops.status import database_status, kafka_status
+
+    settings = settings_or_exit(
+        topic=topic,
+        group_id=group,
+        kafka_bootstrap_servers=bootstrap_servers,
+        database_url=database_url,
+    )
+    servers = _kafka_or_exit(settings)
+
+    async def run() -> dict[str, Any]:
+        async with KafkaAdmin(servers) as admin:
+            report = await kafka_status(
+                admin, settings.group_id, settings.topic, settings.dlq_topic
+            )
+        if settings.database_url:
+            conn = await asyncpg.connect(settings.database_url)
+            try:
+                report["database"] = await database_status(conn)
+            finally:
+                await conn.close()
+        return report
+
+    report = _run_or_exit(run())
+    if as_json:
+        out.print_json(json.dumps(report, default=str))
+        return
+    if "error" in report:
+        raise fail(report["error"])
+    table = Table(
+        title=f"{report['topic']} · group {report['group']} ({report['group_state']}, {len(report['members'])} members)"
+    )
+    for column in ("partition", "end offset", "committed", "lag", "owner"):
+        table.add_column(column, justify="right" if column != "owner" else "left")
+    for p in report["partitions"]:
+        table.add_row(
+            str(p["partition"]),
+            str(p["end_offset"]),
+            str(p["committed_offset"] if p["committed_offset"] is not None else "-"),
+            str(p["lag"]),
+            p["owner"] or "-",
+        )
+    out.print(table)
+    out.print(
+        f"total lag: {report['total_lag']}   dead letters in {report['dlq_topic']}: {report['dlq_depth']}"
+    )
+    db = report.get("database")
+    if db and "error" not in db:
+        out.print(
+            f"jobs: {db['active']} active, {db['removed']} removed, {db['pending_embeddings']} pending embedding; "
+            f"model {db['embedding_model']} ({db['embedding_dims']} dims); {db['ledger_keys']} ledger keys"
+        )
+    elif db:
+        out.print(f"database: {db['error']}")
+
+
+@app.command()
+def replay(
+    group: GroupOpt = None,
+    topic: TopicOpt = None,
+    from_beginning: Annotated[
+        bool, typer.Option("--from-beginning", help="Re-read everything retained.")
+    ] = False,
+    to_datetime: Annotated[
+        str | None,
+        typer.Option("--to-datetime", help="Re-read from this time (ISO 8601 with offset)."),
+    ] = None,
+    to_offset: Annotated[
+        int | None, typer.Option("--to-offset", help="Re-read from this offset in each partition.")
+    ] = None,
+    shift_by: Annotated[
+        int | None,
+        typer.Option("--shift-by", help="Move committed offsets by N (negative re-reads N)."),
+    ] = None,
+    partition: Annotated[
+        list[int] | None, typer.Option("--partition", help="Only these partitions (repeatable).")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print the plan, change nothing.")
+    ] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    reapply: Annotated[
+        bool,
+        typer.Option(
+            "--reapply",
+            help="Bypass the idempotency ledger for the replayed events (repairs rows; the ordering guard still holds).",
+        ),
+    ] = False,
+    bootstrap_servers: BootstrapOpt = None,
+    database_url: DatabaseOpt = None,
+) -> None:
+    """Reset a stopped group's offsets so the workers re-read from there."""
+    from datetime import datetime
+
+    from worker.kafka_admin import KafkaAdmin
+    from worker.migrations import ensure_operator_tables
+    from worker.ops.replay import ReplayRefused, apply_replay, plan_replay
+
+    settings = settings_or_exit(
+        topic=topic,
+        group_id=group,
+        kafka_bootstrap_servers=bootstrap_servers,
+        database_url=database_url,
+    )
+    servers = _kafka_or_exit(settings)
+    if reapply and not settings.database_url:
+        raise fail("--reapply needs DATABASE_URL (the workers read the reapply window from it)", 2)
+    when = None
+    if to_datetime is not None:
+        try:
+            when = datetime.fromisoformat(to_datetime)
+        except ValueError as exc:
+            raise fail(f"--to-datetime: not an ISO 8601 datetime: {to_datetime!r}", 2) from exc
+
+    async def make_plan() -> Any:
+        async with KafkaAdmin(servers) as admin:
+            return await plan_replay(
+                admin, settings.group_id, settings.topic, from_beginning=from_beginning,
+                to_datetime=when, to_offset=to_offset, shift_by=shift_by, partitions=partition,
+            )  # fmt: skip
+
+    try:
+        plan = _run_or_exit(make_plan())
+    except ReplayRefused as exc:
+        raise fail(str(exc)) from exc
+    table = Table(
+        title=f"replay plan: group {plan.group} on {plan.topic}" + (" (reapply)" if reapply else "")
+    )
+    for column in ("partition", "current offset", "new offset", "events to re-read"):
+        table.add_column(column, justify="right")
+    for move in plan.moves:
+        table.add_row(
+            str(move.partition),
+            str(move.current if move.current is not None else "-"),
+            str(move.new),
+            str(move.to_reread),
+        )
+    out.print(table)
+    out.print(f"{plan.total} events will be re-read")
+    if dry_run:
+        out.print("dry run: nothing changed")
+        return
+    if not yes and not typer.confirm("apply this plan?"):
+        raise fail("aborted: nothing changed")
+
+    async def apply() -> None:
+        # Re-check right before committing: a worker may have started meanwhile.
+        async with KafkaAdmin(servers) as admin:
+            if (await admin.describe_group(settings.group_id)).active:
+                raise ReplayRefused(
+                    f"group {settings.group_id!r} became active: stop its workers first"
+                )
+        conn = await asyncpg.connect(settings.database_url) if settings.database_url else None
+        try:
+            if conn is not None:
+                await ensure_operator_tables(conn)
+            await apply_replay(servers, plan, conn, reapply=reapply)
+        finally:
+            if conn is not None:
+                await conn.close()
+
+    try:
+        _run_or_exit(apply())
+    except ReplayRefused as exc:
+        raise fail(str(exc)) from exc
+    out.print(
+        f"offsets reset: start the workers of group {plan.group} to re-read {plan.total} events"
+    )
+
+
+@dlq_app.command("list")
+def dlq_list(
+    topic: TopicOpt = None,
+    bootstrap_servers: BootstrapOpt = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Dead letters grouped by error class, with counts and first/last partition:offset."""
+    from worker.kafka_admin import KafkaAdmin
+    from worker.ops.dlq import read_letters, summarize
+
+    settings = settings_or_exit(topic=topic, kafka_bootstrap_servers=bootstrap_servers)
+    servers = _kafka_or_exit(settings)
+
+    async def run() -> list[dict[str, Any]]:
+        async with KafkaAdmin(servers) as admin:
+            return summarize(await read_letters(admin, settings.dlq_topic))
+
+    groups = _run_or_exit(run())
+    if as_json:
+        out.print_json(json.dumps(groups))
+        return
+    table = Table(title=f"dead letters in {settings.dlq_topic}")
+    for column in ("error class", "count", "first", "last"):
+        table.add_column(column)
+    for g in groups:
+        table.add_row(g["error_class"], str(g["count"]), g["first"], g["last"])
+    out.print(table)
+
+
+@dlq_app.command("show")
+def dlq_show(
+    offset: Annotated[
+        str, typer.Argument(help="OFFSET or PARTITION:OFFSET in the dead-letter topic.")
+    ],
+    topic: TopicOpt = None,
+    bootstrap_servers: BootstrapOpt = None,
+) -> None:
+    """One dead letter with its decoded headers and payload."""
+    from worker.kafka_admin import KafkaAdmin
+    from worker.ops.dlq import describe, read_letters
+
+    partition, _, number = offset.rpartition(":")
+    if not number.isdigit() or (partition and not partition.isdigit()):
+        raise fail("OFFSET must be a number or PARTITION:OFFSET", 2)
+    settings = settings_or_exit(topic=topic, kafka_bootstrap_servers=bootstrap_servers)
+    servers = _kafka_or_exit(settings)
+
+    async def run() -> list[Any]:
+        async with KafkaAdmin(servers) as admin:
+            return await read_letters(
+                admin, settings.dlq_topic, int(partition or 0), int(number), int(number)
+            )
+
+    found = _run_or_exit(run())
+    if not found:
+        raise fail(f"no dead letter at {partition or 0}:{number} in {settings.dlq_topic}")
+    out.print_json(json.dumps(describe(found[0])))
+
+
+@dlq_app.command("redrive")
+def dlq_redrive(
+    error_class: Annotated[
+        str | None, typer.Option("--error-class", help="Only letters of this class.")
+    ] = None,
+    from_offset: Annotated[int | None, typer.Option("--from-offset")] = None,
+    to_offset: Annotated[int | None, typer.Option("--to-offset")] = None,
+    partition: Annotated[
+        int | None, typer.Option("--partition", help="Only this dead-letter partition.")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Say what would be sent, send nothing.")
+    ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Send again what was already redriven.")
+    ] = False,
+    max_redrives: Annotated[
+        int, typer.Option(help="Refuse letters already redriven this many times.")
+    ] = 3,
+    topic: TopicOpt = None,
+    bootstrap_servers: BootstrapOpt = None,
+    database_url: DatabaseOpt = None,
+) -> None:
+    """Republish dead letters to their original topic (after fixing the cause)."""
+    from worker.kafka_admin import KafkaAdmin
+    from worker.migrations import ensure_operator_tables
+    from worker.ops.dlq import read_letters, redrive
+
+    settings = settings_or_exit(
+        topic=topic, kafka_bootstrap_servers=bootstrap_servers, database_url=database_url
+    )
+    servers = _kafka_or_exit(settings)
+    try:
+        db_url = settings.require_database()
+    except ConfigError as exc:
+        raise fail(f"redrive remembers what it sent in PostgreSQL: {exc}", 2) from exc
+
+    async def run() -> Any:
+        async with KafkaAdmin(servers) as admin:
+            letters = await read_letters(
+                admin, settings.dlq_topic, partition, from_offset, to_offset
+            )
+        conn = await asyncpg.connect(db_url)
+        try:
+            await ensure_operator_tables(conn)
+            with Progress(
+                TextColumn("redriving"), BarColumn(), MofNCompleteColumn(), console=err
+            ) as bar:
+                task = bar.add_task("redrive", total=len(letters))
+                return await redrive(
+                    servers, conn, settings.dlq_topic, letters, error_class=error_class, dry_run=dry_run,
+                    force=force, max_redrives=max_redrives, on_progress=lambda n: bar.advance(task, n),
+                )  # fmt: skip
+        finally:
+            await conn.close()
+
+    report = _run_or_exit(run())
+    verb = "would redrive" if dry_run else "redriven"
+    out.print(
+        f"{verb}: {len(report.sent)}; already redriven (use --force): {len(report.already_redriven)}; refused by the loop guard: {len(report.loop_guarded)}"
+    )
+
+
+def _kafka_or_exit(settings: Settings) -> str:
+    try:
+        return settings.require_kafka()
+    except ConfigError as exc:
+        raise fail(str(exc), 2) from exc
+
+
+def _run_or_exit(coro: Any) -> Any:
+    """Run a coroutine; an unreachable broker or database is a clear error, not a traceback."""
+    from aiokafka.errors import KafkaConnectionError, KafkaError
+
+    try:
+        return asyncio.run(coro)
+    except (KafkaConnectionError, OSError) as exc:
+        raise fail(f"cannot reach Kafka or PostgreSQL: {exc}") from exc
+    except KafkaError as exc:
+        raise fail(f"Kafka error: {exc}") from exc
 
 
 @app.command()

@@ -52,6 +52,26 @@ CREATE TABLE IF NOT EXISTS jobingest_ledger (
     applied_at      timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX IF NOT EXISTS jobingest_ledger_applied_at ON jobingest_ledger (applied_at);
+
+"""
+
+_OPS_DDL = """
+-- Set by `jobingest replay --reapply`: records below until_offset bypass the ledger.
+CREATE TABLE IF NOT EXISTS jobingest_reapply (
+    topic        text   NOT NULL,
+    partition    int    NOT NULL,
+    until_offset bigint NOT NULL,
+    PRIMARY KEY (topic, partition)
+);
+
+-- What `jobingest dlq redrive` republished, so a second run does not send it again.
+CREATE TABLE IF NOT EXISTS jobingest_redrives (
+    dlq_topic   text        NOT NULL,
+    partition   int         NOT NULL,
+    "offset"    bigint      NOT NULL,
+    redriven_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (dlq_topic, partition, "offset")
+);
 """
 
 _HNSW = (
@@ -65,6 +85,7 @@ async def migrate(conn: Conn, model: str, dims: int, hnsw_index: bool = True) ->
     async with conn.transaction():
         await conn.execute("SELECT pg_advisory_xact_lock($1)", MIGRATION_LOCK)
         await conn.execute(_DDL.format(dims=int(dims)))
+        await conn.execute(_OPS_DDL)
         if hnsw_index:
             await conn.execute(_HNSW)
         await conn.execute(
@@ -83,3 +104,8 @@ async def migrate(conn: Conn, model: str, dims: int, hnsw_index: bool = True) ->
             f"JOBINGEST_EMBEDDER_MODEL={meta['embedding_model']} JOBINGEST_EMBEDDER_DIMS="
             f"{meta['embedding_dims']}, or migrate with `jobingest reembed --model {model} --dims {dims}`"
         )
+
+
+async def ensure_operator_tables(conn: Conn) -> None:
+    """The tables operator commands write (replay windows, redrive memory)."""
+    await conn.execute(_OPS_DDL)

@@ -92,7 +92,6 @@ class BatchProcessor:
         self.dead_letters = dead_letters
         self.metrics = metrics
         self.cache = VectorCache()
-        self.reapply = False  # bypass the ledger (replay --reapply); the ordering guard still holds
 
     @contextmanager
     def _stage(self, name: str) -> Iterator[None]:
@@ -116,15 +115,22 @@ class BatchProcessor:
         fresh = self._drop_batch_duplicates(decoded, result)
         async with self.pool.acquire() as conn:
             with self._stage("plan"):
-                if not self.reapply:
-                    seen = await store.known_keys(conn, [d.idempotency_key for d in fresh])
-                    for d in fresh:
-                        if d.idempotency_key in seen:
-                            result.outcomes.append(self._outcome(d, "duplicate"))
-                    fresh = [d for d in fresh if d.idempotency_key not in seen]
+                windows = await store.reapply_windows(conn, records[0].topic) if records else {}
+                reapplied = {
+                    d.idempotency_key
+                    for d in fresh
+                    if d.record.offset < windows.get(d.record.partition, -1)
+                }
+                seen = await store.known_keys(
+                    conn, [d.idempotency_key for d in fresh if d.idempotency_key not in reapplied]
+                )
+                for d in fresh:
+                    if d.idempotency_key in seen:
+                        result.outcomes.append(self._outcome(d, "duplicate"))
+                fresh = [d for d in fresh if d.idempotency_key not in seen]
                 winners = self._newest_per_job(fresh, result)
                 states = await store.stored_states(conn, list(winners), self.embedder.model)
-                rows, rows_by_id, texts = self._plan_rows(winners, states, result)
+                rows, rows_by_id, texts = self._plan_rows(winners, states, reapplied, result)
 
             with self._stage("embed"):
                 rejected = await self._embed(conn, rows_by_id, texts, states, result)
@@ -137,11 +143,12 @@ class BatchProcessor:
             with self._stage("dead_letter"):
                 await self.dead_letters.publish_all(letters)
             with self._stage("database"):
+                again = {i for i, d in winners.items() if d.idempotency_key in reapplied}
                 written = await store.apply_batch(
                     conn,
-                    rows,
+                    [row for row in rows if (row.source, row.external_id) not in again],
                     [d.idempotency_key for d in fresh],
-                    allow_same_event=self.reapply,
+                    reapplied=[row for row in rows if (row.source, row.external_id) in again],
                 )
         for record, error_class, message in letters:
             result.outcomes.append(
@@ -193,16 +200,23 @@ class BatchProcessor:
         self,
         winners: dict[Identity, Decoded],
         states: dict[Identity, store.StoredState],
+        reapplied: set[str],
         result: BatchResult,
     ) -> tuple[list[store.JobRow], dict[Identity, store.JobRow], dict[str, str]]:
-        """Rows for winners newer than the stored state, and each text by its content hash."""
+        """Rows for winners newer than the stored state (or, when reapplied, not older), and
+        each text by its content hash."""
         rows_by_id: dict[Identity, store.JobRow] = {}
         texts: dict[str, str] = {}
         for identity in sorted(winners):
             d = winners[identity]
             state = states.get(identity)
-            newer = state is None or _order_key(d.event) > _stored_key(state)
-            if not newer and not (self.reapply and _order_key(d.event) == _stored_key(state)):  # type: ignore[arg-type]
+            if state is None:
+                applies = True
+            elif d.idempotency_key in reapplied:
+                applies = _order_key(d.event) >= _stored_key(state)
+            else:
+                applies = _order_key(d.event) > _stored_key(state)
+            if not applies:
                 result.outcomes.append(self._outcome(winners.pop(identity), "stale"))
                 continue
             row, text = self._row(d.event)

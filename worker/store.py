@@ -118,6 +118,14 @@ async def create_pool(database_url: str, size: int) -> asyncpg.Pool:
     return pool
 
 
+async def reapply_windows(conn: Conn, topic: str) -> dict[int, int]:
+    """Per partition, the offset below which records bypass the ledger (replay --reapply)."""
+    rows = await conn.fetch(
+        "SELECT partition, until_offset FROM jobingest_reapply WHERE topic = $1", topic
+    )
+    return {row[0]: row[1] for row in rows}
+
+
 async def known_keys(conn: Conn, keys: Sequence[str]) -> set[str]:
     if not keys:
         return set()
@@ -168,15 +176,28 @@ async def cached_embeddings(conn: Conn, hashes: Sequence[str], model: str) -> di
     return {row[0]: row[1].to_numpy() for row in rows}
 
 
+async def _stage_and_upsert(
+    conn: Conn, rows: Sequence[JobRow], upsert: str
+) -> set[tuple[str, str]]:
+    await conn.execute("TRUNCATE jobs_stage")
+    await conn.copy_records_to_table(
+        "jobs_stage",
+        records=[tuple(getattr(row, c) for c in STAGE_COLUMNS) for row in rows],
+        columns=STAGE_COLUMNS,
+    )
+    return {(r[0], r[1]) for r in await conn.fetch(upsert)}
+
+
 async def apply_batch(
     conn: Conn,
     rows: Sequence[JobRow],
     ledger_keys: Iterable[str],
     *,
-    allow_same_event: bool = False,
+    reapplied: Sequence[JobRow] = (),
 ) -> set[tuple[str, str]]:
     """Stage, upsert under the ordering guard and record ledger keys, in one transaction.
 
+    ``reapplied`` rows (replay --reapply) may also rewrite the very event already stored.
     Returns the identities whose row was written; the rest lost to a newer stored event.
     """
     written: set[tuple[str, str]] = set()
@@ -186,13 +207,9 @@ async def apply_batch(
             "(LIKE jobs INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
         )
         if rows:
-            await conn.copy_records_to_table(
-                "jobs_stage",
-                records=[tuple(getattr(row, c) for c in STAGE_COLUMNS) for row in rows],
-                columns=STAGE_COLUMNS,
-            )
-            upsert = UPSERT_NEWER_OR_SAME if allow_same_event else UPSERT_NEWER
-            written = {(r[0], r[1]) for r in await conn.fetch(upsert)}
+            written |= await _stage_and_upsert(conn, rows, UPSERT_NEWER)
+        if reapplied:
+            written |= await _stage_and_upsert(conn, reapplied, UPSERT_NEWER_OR_SAME)
         keys = list(ledger_keys)
         if keys:
             await conn.execute(
