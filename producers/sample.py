@@ -309,3 +309,12 @@ class SampleGenerator:
 
 def sample_lines(count: int, seed: int = 0, invalid_ratio: float = 0.0) -> Iterator[str]:
     return SampleGenerator(seed=seed, invalid_ratio=invalid_ratio).lines(count)
+
+
+def unique_postings(count: int, seed: int = 0) -> Iterator[str]:
+    """`count` job.posted events, each for a different job: a stream with nothing to dedupe."""
+    generator = SampleGenerator(seed=seed)
+    for _ in range(count):
+        state = generator._new_job()
+        event = generator._event(state, "job.posted", generator._tick())
+        yield json.dumps(event, separators=(",", ":"))

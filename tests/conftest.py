@@ -6,13 +6,13 @@ import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import pytest
 
 from worker.devstack import DevStack, KafkaBackend
 from worker.settings import Settings
+from worker.store import database_url_for
 from worker.topics import ensure_topics
 
 os.environ.setdefault("XDG_RUNTIME_DIR", "/tmp")
@@ -45,11 +45,6 @@ async def topic(kafka: str) -> str:
     return name
 
 
-def _with_database(url: str, name: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
-
-
 @pytest.fixture
 async def database(stack: DevStack) -> AsyncIterator[str]:
     """A fresh database per test, dropped afterwards."""
@@ -59,7 +54,7 @@ async def database(stack: DevStack) -> AsyncIterator[str]:
         await admin.execute(f'CREATE DATABASE "{name}"')
     finally:
         await admin.close()
-    yield _with_database(stack.database_url, name)
+    yield database_url_for(stack.database_url, name)
     admin = await asyncpg.connect(stack.database_url)
     try:
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -568,6 +568,31 @@ def _run_or_exit(coro: Any) -> Any:
 
 
 @app.command()
+def bench(
+    events: Annotated[int, typer.Option(help="Backlog size for the side-by-side runs.")] = 200_000,
+    naive_events: Annotated[
+        int, typer.Option(help="Events for the (slow) naive baseline.")
+    ] = 5_000,
+    partitions: Annotated[int, typer.Option()] = 6,
+    local_events: Annotated[
+        int, typer.Option(help="Events for the local-model run (0 to skip).")
+    ] = 300,
+    backlog_events: Annotated[
+        int, typer.Option(help="A single-worker backlog run for peak RSS (0 to skip).")
+    ] = 0,
+    output: Annotated[Path, typer.Option(help="Where bench.json and bench.md go.")] = Path(
+        "bench-results"
+    ),
+) -> None:
+    """Benchmark jobingest against the raw limit and a naive consumer; writes JSON and markdown."""
+    from worker.bench.run import run_bench
+
+    raise typer.Exit(
+        run_bench(events, naive_events, partitions, local_events, backlog_events, output)
+    )
+
+
+@app.command()
 def dev(
     count: Annotated[int, typer.Option(help="Sample events to publish.")] = 200,
     embedder: Annotated[

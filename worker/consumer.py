@@ -224,6 +224,8 @@ class IngestConsumer:
             extra={"records": len(records), "outcomes": counts, "duration_s": round(elapsed, 4),
                    "texts_embedded": result.texts_embedded},
         )  # fmt: skip
+        if not log.isEnabledFor(logging.DEBUG):
+            return
         for item in result.outcomes:
             log.debug(
                 "event",

@@ -6,7 +6,6 @@ which is only once every event of the batch is in the database or the dead-lette
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections import OrderedDict
 from collections.abc import Iterator
@@ -17,7 +16,6 @@ import asyncpg
 from aiokafka.structs import ConsumerRecord
 
 from schemas import AnyJobEvent, JobRemoved
-from schemas.idempotency import normalized_content
 from worker import store
 from worker.decode import Decoded, Rejected, decode
 from worker.dlq import DeadLetterPublisher
@@ -25,8 +23,7 @@ from worker.embedders import Embedder, Vector
 from worker.errors import EmbedderRejected, EmbedderUnavailable
 from worker.metrics import Metrics
 from worker.settings import Settings
-from worker.store import Conn
-from worker.text import content_hash, embedding_text
+from worker.store import Conn, job_row
 
 Identity = tuple[str, str]
 
@@ -219,43 +216,11 @@ class BatchProcessor:
             if not applies:
                 result.outcomes.append(self._outcome(winners.pop(identity), "stale"))
                 continue
-            row, text = self._row(d.event)
+            row, text = job_row(d.event, self.settings.embedder_max_chars)
             rows_by_id[identity] = row
             if row.content_hash is not None:
                 texts[row.content_hash] = text
         return list(rows_by_id.values()), rows_by_id, texts
-
-    def _row(self, event: AnyJobEvent) -> tuple[store.JobRow, str]:
-        common = dict(
-            source=event.source,
-            external_id=event.job.external_id,
-            last_event_at=event.occurred_at,
-            last_event_id=event.event_id,
-            last_event_type=event.type,
-            embedding=None,
-            embedding_model=None,
-        )
-        if isinstance(event, JobRemoved):
-            tombstone = store.JobRow(
-                title=None, company=None, location=None, description=None, url=None, remote=None,
-                employment_type=None, salary_min=None, salary_max=None, salary_currency=None,
-                salary_period=None, tags=[], posted_at=None, content_hash=None, row_hash=None,
-                deleted_at=event.occurred_at, **common,  # type: ignore[arg-type]
-            )  # fmt: skip
-            return tombstone, ""
-        job = event.job
-        text = embedding_text(job, self.settings.embedder_max_chars)
-        row = store.JobRow(
-            title=job.title, company=job.company, location=job.location,
-            description=job.description, url=job.url, remote=job.remote,
-            employment_type=job.employment_type, salary_min=job.salary_min,
-            salary_max=job.salary_max, salary_currency=job.salary_currency,
-            salary_period=job.salary_period, tags=list(job.tags), posted_at=job.posted_at,
-            content_hash=content_hash(text),
-            row_hash=hashlib.sha256(normalized_content(event).encode()).hexdigest()[:32],
-            deleted_at=None, **common,  # type: ignore[arg-type]
-        )  # fmt: skip
-        return row, text
 
     async def _embed(
         self,

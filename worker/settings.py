@@ -64,7 +64,7 @@ class Settings(BaseSettings):
     http_port: int = Field(default=8080, ge=0, le=65535)
     http_host: str = "0.0.0.0"
 
-    batch_max_records: int = Field(default=500, ge=1, le=100_000)
+    batch_max_records: int = Field(default=1000, ge=1, le=100_000)
     batch_max_wait_ms: int = Field(default=200, ge=0, le=60_000)
     max_poll_interval_ms: int = Field(default=300_000, ge=10_000)
     session_timeout_ms: int = Field(default=10_000, ge=1_000)
@@ -72,6 +72,7 @@ class Settings(BaseSettings):
     retry_max_s: float = Field(default=10.0, gt=0)
     shutdown_timeout_s: float = Field(default=30.0, gt=0)
     ledger_retention_days: int = Field(default=30, ge=1)
+    hnsw_index: bool = True  # false for bulk loads: create the index afterwards
     db_pool_size: int = Field(default=4, ge=1, le=100)
 
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
 from decimal import Decimal
+from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 from asyncpg.pool import PoolConnectionProxy
 from pgvector.asyncpg import register_vector
 
+from schemas import AnyJobEvent, JobRemoved
+from schemas.idempotency import normalized_content
 from worker.embedders import Vector
+from worker.text import content_hash, embedding_text
 
 CONTENT_COLUMNS = (
     "title", "company", "location", "description", "url", "remote", "employment_type",
@@ -51,6 +56,41 @@ class JobRow:
 
 
 STAGE_COLUMNS = tuple(f.name for f in fields(JobRow))
+
+
+def job_row(event: AnyJobEvent, max_chars: int) -> tuple[JobRow, str]:
+    """The row an event writes, and the text to embed for it (empty for a removal)."""
+    common = dict(
+        source=event.source,
+        external_id=event.job.external_id,
+        last_event_at=event.occurred_at,
+        last_event_id=event.event_id,
+        last_event_type=event.type,
+        embedding=None,
+        embedding_model=None,
+    )
+    if isinstance(event, JobRemoved):
+        tombstone = JobRow(
+            title=None, company=None, location=None, description=None, url=None, remote=None,
+            employment_type=None, salary_min=None, salary_max=None, salary_currency=None,
+            salary_period=None, tags=[], posted_at=None, content_hash=None, row_hash=None,
+            deleted_at=event.occurred_at, **common,  # type: ignore[arg-type]
+        )  # fmt: skip
+        return tombstone, ""
+    job = event.job
+    text = embedding_text(job, max_chars)
+    row = JobRow(
+        title=job.title, company=job.company, location=job.location,
+        description=job.description, url=job.url, remote=job.remote,
+        employment_type=job.employment_type, salary_min=job.salary_min,
+        salary_max=job.salary_max, salary_currency=job.salary_currency,
+        salary_period=job.salary_period, tags=list(job.tags), posted_at=job.posted_at,
+        content_hash=content_hash(text),
+        row_hash=hashlib.sha256(normalized_content(event).encode()).hexdigest()[:32],
+        deleted_at=None, **common,  # type: ignore[arg-type]
+    )  # fmt: skip
+    return row, text
+
 
 Conn = asyncpg.Connection | PoolConnectionProxy
 
@@ -98,6 +138,12 @@ RETURNING source, external_id
 
 UPSERT_NEWER = _UPSERT.format(guard="<")
 UPSERT_NEWER_OR_SAME = _UPSERT.format(guard="<=")
+
+
+def database_url_for(url: str, database: str) -> str:
+    """The same server and credentials, another database."""
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, f"/{database}", parts.query, parts.fragment))
 
 
 async def _init_connection(conn: asyncpg.Connection) -> None:
@@ -177,9 +223,10 @@ async def cached_embeddings(conn: Conn, hashes: Sequence[str], model: str) -> di
 
 
 async def _stage_and_upsert(
-    conn: Conn, rows: Sequence[JobRow], upsert: str
+    conn: Conn, rows: Sequence[JobRow], upsert: str, *, clear_first: bool = False
 ) -> set[tuple[str, str]]:
-    await conn.execute("TRUNCATE jobs_stage")
+    if clear_first:  # the stage empties itself at commit; within a transaction, clear it here
+        await conn.execute("TRUNCATE jobs_stage")
     await conn.copy_records_to_table(
         "jobs_stage",
         records=[tuple(getattr(row, c) for c in STAGE_COLUMNS) for row in rows],
@@ -209,7 +256,9 @@ async def apply_batch(
         if rows:
             written |= await _stage_and_upsert(conn, rows, UPSERT_NEWER)
         if reapplied:
-            written |= await _stage_and_upsert(conn, reapplied, UPSERT_NEWER_OR_SAME)
+            written |= await _stage_and_upsert(
+                conn, reapplied, UPSERT_NEWER_OR_SAME, clear_first=bool(rows)
+            )
         keys = list(ledger_keys)
         if keys:
             await conn.execute(

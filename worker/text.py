@@ -8,8 +8,8 @@ Template (one field per line, empty fields left out)::
 
     {description as plain text}
 
-HTML is stripped, entities unescaped, Unicode NFKC-normalized and whitespace collapsed, so
-trivially different texts hash equal. The result is cut at the model's input limit.
+HTML is stripped, entities unescaped, Unicode NFKC-normalized and every whitespace run
+within a field collapsed to one space, so trivially different texts hash equal. The result is cut at the model's input limit.
 """
 
 from __future__ import annotations
@@ -40,18 +40,18 @@ class JobText(Protocol):
 
 
 _TAG = re.compile(r"<[^>]+>")
-_BLOCK_TAG = re.compile(r"</?(p|br|li|ul|ol|div|h[1-6])\b[^>]*>", re.IGNORECASE)
-_SPACES = re.compile(r"[ \t\r\f\v]+")
-_BLANK_LINES = re.compile(r"\n\s*\n+")
 
 
 def plain_text(markup: str) -> str:
-    text = _BLOCK_TAG.sub("\n", markup)
-    text = html.unescape(_TAG.sub(" ", text))
-    text = unicodedata.normalize("NFKC", text)
-    text = _SPACES.sub(" ", text)
-    lines = [line.strip() for line in text.split("\n")]
-    return _BLANK_LINES.sub("\n", "\n".join(line for line in lines if line)).strip()
+    """Tags dropped, entities unescaped, NFKC, every whitespace run one space."""
+    text = markup
+    if "<" in text:
+        text = _TAG.sub(" ", text)
+    if "&" in text:
+        text = html.unescape(text)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    return " ".join(text.split())
 
 
 def embedding_text(job: JobText, max_chars: int) -> str:
