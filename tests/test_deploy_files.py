@@ -77,3 +77,22 @@ def test_compose_file_is_valid() -> None:
     result = subprocess.run(["docker", "compose", "-f", str(ROOT / "docker-compose.yml"), "config", "-q"],
                             capture_output=True, text=True)  # fmt: skip
     assert result.returncode == 0, result.stderr
+
+
+def test_compose_wires_services_with_health_conditions() -> None:
+    import yaml
+
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    assert services["kafka"]["image"].startswith("apache/kafka:")
+    assert services["postgres"]["image"].startswith("pgvector/pgvector:")
+    for name in ("kafka", "postgres", "ollama", "worker"):
+        assert "healthcheck" in services[name], name
+    worker = services["worker"]
+    assert worker["deploy"]["replicas"] == 2
+    assert worker["depends_on"]["kafka-topics"]["condition"] == "service_completed_successfully"
+    assert worker["depends_on"]["postgres"]["condition"] == "service_healthy"
+    assert worker["depends_on"]["ollama"]["condition"] == "service_healthy"
+    assert "ollama pull" in " ".join(services["ollama"]["command"])
+    mounts = " ".join(services["prometheus"]["volumes"])
+    assert "jobingest-rules.yml" in mounts and "prometheus.yml" in mounts
