@@ -103,11 +103,17 @@ class JobEventPublisher:
         self, raw: EventInput, extra_headers: Mapping[str, bytes] | None = None
     ) -> asyncio.Future[RecordMetadata]:
         """Validate and enqueue; the returned future resolves when Kafka acknowledged the write."""
+        event, value = validate(raw)
+        return await self.send_validated(event, value, extra_headers)
+
+    async def send_validated(
+        self, event: AnyJobEvent, value: bytes, extra_headers: Mapping[str, bytes] | None = None
+    ) -> asyncio.Future[RecordMetadata]:
+        """Send an event that :func:`validate` accepted, as ``value``."""
         if not self._started:
             raise RuntimeError(
                 "JobEventPublisher is not started: use `async with` or await start()"
             )
-        event, value = validate(raw)
         key = resolve_idempotency_key(event, extra_headers)
         headers = kafka_headers(event, key)
         if extra_headers:
@@ -134,6 +140,11 @@ class JobEventPublisher:
         future = await self.send(raw)
         metadata: RecordMetadata = await future
         return metadata
+
+    async def check_connection(self) -> None:
+        """Raises unless the cluster answers a metadata request."""
+        if not await self._producer.client.fetch_all_metadata():
+            raise ConnectionError("no broker answered")
 
     async def flush(self) -> None:
         """Wait until every send so far is acknowledged; raises the first failure."""

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import logging
-from types import FrameType
 
 import uvicorn
 from faststream.asgi import AsgiFastStream
 from faststream.kafka import KafkaBroker
 from faststream.kafka.prometheus import KafkaPrometheusMiddleware
 
-from worker.http import routes
+from worker.http import GracefulServer, routes
 from worker.metrics import Metrics
 from worker.runtime import WorkerRuntime
 from worker.settings import Settings
@@ -37,19 +36,11 @@ def build_app(settings: Settings) -> tuple[AsgiFastStream, WorkerRuntime]:
     return app, runtime
 
 
-class _Server(uvicorn.Server):
-    """uvicorn, minus re-raising SIGTERM after a graceful stop: a clean shutdown exits 0."""
-
-    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
-        super().handle_exit(sig, frame)
-        self._captured_signals.clear()
-
-
 async def serve(settings: Settings) -> int:
     """Run the worker and its HTTP endpoints until SIGTERM/SIGINT; return the exit code."""
     app, runtime = build_app(settings)
     await runtime.prepare()
-    server = _Server(
+    server = GracefulServer(
         uvicorn.Config(
             app,
             host=settings.http_host,

@@ -568,6 +568,105 @@ def _run_or_exit(coro: Any) -> Any:
 
 
 @app.command()
+def gateway(
+    port: Annotated[int | None, typer.Option(help="HTTP port (JOBINGEST_GATEWAY_PORT).")] = None,
+    host: Annotated[str, typer.Option()] = "0.0.0.0",
+) -> None:
+    """HTTP gateway: scrapers POST events (published to Kafka), people search the jobs."""
+    import uvicorn
+
+    from producers.gateway.app import create_app
+    from worker.logs import configure_logging
+
+    settings = settings_or_exit(gateway_port=port)
+    try:
+        settings.require_kafka()
+        settings.require_database()
+    except ConfigError as exc:
+        raise fail(str(exc), 2) from exc
+    if not settings.gateway_key_hashes:
+        raise fail("JOBINGEST_GATEWAY_API_KEYS is empty: set it to the SHA-256 digests of the accepted keys "
+                   "(comma-separated; `jobingest hash-key KEY` prints one)", 2)  # fmt: skip
+    configure_logging(settings.log_level)
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=settings.gateway_port,
+        log_level="warning",
+        access_log=False,
+    )
+
+
+@app.command("hash-key")
+def hash_key(
+    key: Annotated[str, typer.Argument(help="An API key to accept at the gateway.")],
+) -> None:
+    """Print the SHA-256 digest to put in JOBINGEST_GATEWAY_API_KEYS (the key itself is never stored)."""
+    from producers.gateway.access import key_digest
+
+    out.print(key_digest(key))
+
+
+@app.command()
+def reembed(
+    model: Annotated[str, typer.Option("--model", help="The new embedding model.")],
+    dims: Annotated[
+        int | None, typer.Option("--dims", help="Its dimension (default: the provider's).")
+    ] = None,
+    embedder: Annotated[
+        str | None, typer.Option(help="Provider of the new model (default: JOBINGEST_EMBEDDER).")
+    ] = None,
+    batch: Annotated[int, typer.Option(min=1, help="Rows per backfill batch.")] = 256,
+    database_url: DatabaseOpt = None,
+) -> None:
+    """Re-embed every active job with another model while ingestion continues, then switch."""
+    from worker.embedders import build_embedder
+    from worker.reembed import ReembedRefused
+    from worker.reembed import reembed as run_reembed
+    from worker.store import create_pool
+
+    settings = settings_or_exit(
+        database_url=database_url, embedder=embedder, embedder_model=model, embedder_dims=dims
+    )
+    try:
+        url = settings.require_database()
+        new_embedder = build_embedder(settings)
+    except ConfigError as exc:
+        raise fail(str(exc), 2) from exc
+
+    async def run() -> Any:
+        pool = await create_pool(url, 1)
+        try:
+            async with pool.acquire() as conn:
+                with Progress(
+                    TextColumn("re-embedding"),
+                    BarColumn(),
+                    MofNCompleteColumn(),
+                    TimeElapsedColumn(),
+                    console=err,
+                ) as bar:
+                    task = bar.add_task("reembed", total=None)
+                    return await run_reembed(
+                        conn, new_embedder, settings.embedder_max_chars, batch=batch,
+                        on_total=lambda n: bar.update(task, total=n),
+                        on_progress=lambda n: bar.advance(task, n),
+                    )  # fmt: skip
+        finally:
+            await pool.close()
+            await new_embedder.close()
+
+    try:
+        report = _run_or_exit(run())
+    except ReembedRefused as exc:
+        raise fail(str(exc)) from exc
+    out.print(
+        f"switched to {report.model} ({report.dims} dims) after embedding {report.embedded} jobs. "
+        f"Restart the workers with JOBINGEST_EMBEDDER_MODEL={report.model}. The old vectors stay in "
+        f"jobs.{report.old_column}; drop them when done: ALTER TABLE jobs DROP COLUMN {report.old_column}"
+    )
+
+
+@app.command()
 def bench(
     events: Annotated[int, typer.Option(help="Backlog size for the side-by-side runs.")] = 200_000,
     naive_events: Annotated[

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable, MutableMapping
+from types import FrameType
 from typing import Any
 
+import uvicorn
 from prometheus_client import make_asgi_app
 
 from worker.metrics import Metrics
@@ -61,3 +63,11 @@ def routes(
         ("/readyz", readyz(checks)),
         ("/metrics", make_asgi_app(metrics.registry)),
     ]
+
+
+class GracefulServer(uvicorn.Server):
+    """uvicorn, minus re-raising SIGTERM after a graceful stop: a clean shutdown exits 0."""
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        super().handle_exit(sig, frame)
+        self._captured_signals.clear()

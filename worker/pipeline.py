@@ -145,6 +145,7 @@ class BatchProcessor:
                     conn,
                     [row for row in rows if (row.source, row.external_id) not in again],
                     [d.idempotency_key for d in fresh],
+                    model=self.embedder.model,
                     reapplied=[row for row in rows if (row.source, row.external_id) in again],
                 )
         for record, error_class, message in letters:

@@ -75,6 +75,15 @@ class Settings(BaseSettings):
     hnsw_index: bool = True  # false for bulk loads: create the index afterwards
     db_pool_size: int = Field(default=4, ge=1, le=100)
 
+    gateway_port: int = Field(default=8000, ge=0, le=65535)
+    gateway_api_keys: str = ""  # comma-separated sha256 hex digests of the accepted API keys
+    gateway_rate_per_s: float = Field(default=100.0, gt=0)
+    gateway_burst: int = Field(default=200, ge=1)
+    gateway_max_batch: int = Field(default=500, ge=1)
+    gateway_max_body_bytes: int = Field(default=5_000_000, ge=1_000)
+    gateway_idempotency_ttl_h: float = Field(default=24.0, gt=0)
+    gateway_publish_timeout_s: float = Field(default=10.0, gt=0)
+
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     @model_validator(mode="after")
@@ -86,6 +95,10 @@ class Settings(BaseSettings):
                 "OpenAI-compatible server)"
             )
         return self
+
+    @property
+    def gateway_key_hashes(self) -> frozenset[str]:
+        return frozenset(h.strip().lower() for h in self.gateway_api_keys.split(",") if h.strip())
 
     @property
     def dlq_topic(self) -> str:

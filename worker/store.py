@@ -17,6 +17,7 @@ from pgvector.asyncpg import register_vector
 from schemas import AnyJobEvent, JobRemoved
 from schemas.idempotency import normalized_content
 from worker.embedders import Vector
+from worker.errors import ConfigError
 from worker.text import content_hash, embedding_text
 
 CONTENT_COLUMNS = (
@@ -240,6 +241,7 @@ async def apply_batch(
     rows: Sequence[JobRow],
     ledger_keys: Iterable[str],
     *,
+    model: str,
     reapplied: Sequence[JobRow] = (),
 ) -> set[tuple[str, str]]:
     """Stage, upsert under the ordering guard and record ledger keys, in one transaction.
@@ -249,6 +251,16 @@ async def apply_batch(
     """
     written: set[tuple[str, str]] = set()
     async with conn.transaction():
+        # FOR SHARE: a `reembed` switch (which updates this row first) cannot slip in between.
+        table_model = await conn.fetchval(
+            "SELECT value FROM jobingest_meta WHERE key = 'embedding_model' FOR SHARE"
+        )
+        if table_model != model:
+            raise ConfigError(
+                f"the jobs table switched to embedding model {table_model} (jobingest reembed); "
+                f"this worker embeds with {model}: restart it with JOBINGEST_EMBEDDER_MODEL={table_model} "
+                "and the matching JOBINGEST_EMBEDDER / JOBINGEST_EMBEDDER_DIMS"
+            )
         await conn.execute(
             "CREATE TEMP TABLE IF NOT EXISTS jobs_stage "
             "(LIKE jobs INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"

@@ -1,0 +1,75 @@
+"""`jobingest reembed`: a new model's vectors backfilled while ingestion runs, then one switch."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import asyncpg
+import numpy as np
+
+from tests.events import job_event, wire
+from tests.support import produce, running_worker, wait_until
+from tests.test_pipeline import handled
+from worker.embedders.hash import HashEmbedder
+from worker.errors import ConfigError
+from worker.reembed import pending_count, reembed
+from worker.search import SearchFilters, search_jobs
+from worker.settings import Settings
+from worker.store import create_pool
+from worker.text import embedding_text
+
+
+async def test_reembed_is_resumable_follows_ingestion_and_switches_in_one_step(
+    settings: Settings, db: asyncpg.Connection
+) -> None:
+    new = HashEmbedder("hash-v2", 128)
+    events = [job_event(f"j{i}", at=i, title=f"Engineer {i}") for i in range(60)]
+    await produce(settings.require_kafka(), settings.topic, [wire(e) for e in events])
+    pool = await create_pool(settings.require_database(), 1)
+    try:
+        async with running_worker(settings) as runtime:
+
+            async def handled_at_least(n: int) -> bool:
+                return handled(runtime) >= n
+
+            await wait_until(lambda: handled_at_least(60), what="first wave")
+            async with pool.acquire() as conn:
+                partial = await reembed(conn, new, 2000, batch=20, max_batches=1)  # interrupted
+                assert partial.old_column is None and partial.embedded == 20
+                assert await pending_count(conn) == 40
+            changed = [
+                job_event(f"j{i}", "job.updated", at=100 + i, title=f"Senior Engineer {i}")
+                for i in range(5)
+            ]
+            await produce(settings.require_kafka(), settings.topic, [wire(e) for e in changed])
+            await wait_until(lambda: handled_at_least(65), what="updates during the backfill")
+            async with pool.acquire() as conn:
+                report = await reembed(conn, new, 2000, batch=20)  # resumes, then switches
+            assert report.old_column == "embedding_hash_v1"
+            await produce(settings.require_kafka(), settings.topic,
+                          [wire(job_event("late", at=500))])  # fmt: skip
+            await wait_until(lambda: _stopped(runtime), what="old-model worker stops")
+            assert isinstance(runtime.consumer.fatal, ConfigError)
+            assert "switched to embedding model hash-v2" in str(runtime.consumer.fatal)
+    finally:
+        await pool.close()
+    from pgvector.asyncpg import register_vector
+
+    await register_vector(db)
+    meta = dict(await db.fetch("SELECT key, value FROM jobingest_meta"))
+    assert (meta["embedding_model"], meta["embedding_dims"]) == ("hash-v2", "128")
+    rows = await db.fetch(
+        "SELECT title, company, location, remote, tags, description, embedding, embedding_model FROM jobs"
+    )
+    assert len(rows) == 60
+    for row in rows:
+        text = embedding_text(SimpleNamespace(**dict(row)), 2000)
+        assert row["embedding_model"] == "hash-v2"
+        assert np.allclose(row["embedding"].to_numpy(), (await new.embed_documents([text]))[0])
+    assert await db.fetchval("SELECT count(embedding_hash_v1) FROM jobs") == 60  # old vectors kept
+    found = await search_jobs(db, new, "Senior Engineer 3", SearchFilters(), limit=1)
+    assert len(found) == 1  # the new column and its index answer queries of the new model
+
+
+async def _stopped(runtime: object) -> bool:
+    return runtime.consumer is not None and runtime.consumer.fatal is not None  # type: ignore[attr-defined]
