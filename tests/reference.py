@@ -94,3 +94,17 @@ async def actual_table(conn: Any) -> dict[tuple[str, str], dict[str, Any]]:
         }
         for r in rows
     }
+
+
+async def assert_table_matches(conn: Any, lines: list[str]) -> Expected:
+    """The jobs table equals the reference model of `lines`; returns the model."""
+    expected = expected_table(lines)
+    actual = await actual_table(conn)
+    missing = expected.rows.keys() - actual.keys()
+    extra = actual.keys() - expected.rows.keys()
+    wrong = [k for k in expected.rows.keys() & actual.keys() if expected.rows[k] != actual[k]]
+    assert not missing and not extra and not wrong, (
+        f"{len(missing)} missing, {len(extra)} extra, {len(wrong)} wrong; e.g. "
+        f"{[(k, expected.rows[k], actual[k]) for k in wrong[:2]]}"
+    )
+    return expected

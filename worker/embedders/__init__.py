@@ -14,6 +14,10 @@ def build_embedder(settings: Settings, metrics: Metrics | None = None) -> Embedd
         return HashEmbedder(settings.model_name, settings.dims)
     if settings.embedder == "local":
         from worker.embedders.local import LocalE5Embedder
+        from worker.embedders.minilm import MODEL_NAMES, MiniLMEmbedder
+
+        if settings.model_name.lower() in MODEL_NAMES:
+            return MiniLMEmbedder(settings.model_name, settings.dims, settings.embedder_concurrency)
 
         return LocalE5Embedder(
             settings.model_name, settings.dims, concurrency=settings.embedder_concurrency
