@@ -193,3 +193,18 @@ async def test_database_connection_killed_mid_run_is_retried_without_loss(
     # ledger turns the retry into duplicates: applied once either way.
     assert outcome_count(runtime, "upserted") + outcome_count(runtime, "duplicate") == 3000
     assert await db.fetchval("SELECT count(*) FROM jobingest_ledger") == 3000
+
+
+async def test_workers_starting_together_on_a_fresh_database_do_not_collide(database: str) -> None:
+    from worker.migrations import migrate
+    from worker.store import create_pool
+
+    async def start() -> None:
+        pool = await create_pool(database, 1)
+        try:
+            async with pool.acquire() as conn:
+                await migrate(conn, "hash-v1", 384)
+        finally:
+            await pool.close()
+
+    await asyncio.gather(*(start() for _ in range(6)))

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from worker.errors import ConfigError
-from worker.store import Conn
-
-MIGRATION_LOCK = 0x6A6F62  # "job"
+from worker.store import MIGRATION_LOCK, Conn
 
 _DDL = """
 CREATE EXTENSION IF NOT EXISTS vector;

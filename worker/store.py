@@ -95,6 +95,8 @@ def job_row(event: AnyJobEvent, max_chars: int) -> tuple[JobRow, str]:
 
 Conn = asyncpg.Connection | PoolConnectionProxy
 
+MIGRATION_LOCK = 0x6A6F62  # advisory lock key ("job") serialising schema changes
+
 
 @dataclass(frozen=True, slots=True)
 class StoredState:
@@ -154,8 +156,10 @@ async def _init_connection(conn: asyncpg.Connection) -> None:
 async def create_pool(database_url: str, size: int) -> asyncpg.Pool:
     """A pool whose connections speak pgvector. The extension must exist (see migrations)."""
     bootstrap = await asyncpg.connect(database_url)
-    try:
-        await bootstrap.execute("CREATE EXTENSION IF NOT EXISTS vector")
+    try:  # under the migration lock: concurrent CREATE EXTENSION IF NOT EXISTS can still collide
+        async with bootstrap.transaction():
+            await bootstrap.execute("SELECT pg_advisory_xact_lock($1)", MIGRATION_LOCK)
+            await bootstrap.execute("CREATE EXTENSION IF NOT EXISTS vector")
     finally:
         await bootstrap.close()
     pool = await asyncpg.create_pool(
