@@ -268,10 +268,10 @@ async def bench(
     if backlog_events:
         topic = await new_topic(servers, "bench.backlog", partitions)
         await produce_backlog(servers, topic, backlog_events, seed=3)  # a real backlog, waiting
-        url = await fresh_database(admin_url, "bench_backlog", True)
+        url = await fresh_database(admin_url, "bench_backlog", False)  # RSS is the point; no index
         _say(f"jobingest x1 on a waiting {backlog_events}-event backlog ...")
         measured = await run_workers(
-            1, servers, topic, url, "bench-backlog", backlog_events, _nothing
+            1, servers, topic, url, "bench-backlog", backlog_events, _nothing, hnsw=False
         )
         extra["backlog"] = {"events": backlog_events, "events_per_s": round(backlog_events / measured["seconds"]),
                             "peak_rss_mb": measured["peak_rss_mb"], "rows": await count_rows(url)}  # fmt: skip
