@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Sequence
 from typing import Any
 
@@ -37,7 +38,8 @@ class LocalE5Embedder:
         self.dims = dims
         self.batch_size = batch_size
         self._models: asyncio.Queue[Any] = asyncio.Queue()
-        for _ in range(concurrency):
+        # One model instance per thread; more instances than cores only cost memory (~90 MB each).
+        for _ in range(max(1, min(concurrency, os.cpu_count() or 1))):
             self._models.put_nowait(E5(num_threads=1))
 
     async def _run(self, method: str, texts: list[str]) -> list[Vector]:
