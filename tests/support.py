@@ -19,6 +19,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
 from worker.app import build_app
+from worker.metrics import OUTCOMES
 from worker.runtime import WorkerRuntime
 from worker.settings import Settings
 
@@ -37,6 +38,35 @@ async def wait_until(
             return
         await asyncio.sleep(interval_s)
     raise AssertionError(f"timed out after {timeout_s:.0f}s waiting for {what}")
+
+
+def outcome_count(runtime: Any, outcome: str) -> float:
+    """How many events an in-process worker counted with this final outcome."""
+    return sum(
+        sample.value
+        for family in runtime.metrics.events.collect()
+        for sample in family.samples
+        if sample.name == "jobingest_events_total" and sample.labels["outcome"] == outcome
+    )
+
+
+def handled(runtime: Any) -> float:
+    return sum(outcome_count(runtime, o) for o in OUTCOMES)
+
+
+async def handled_at_least(runtime: Any, n: int) -> bool:
+    return handled(runtime) >= n
+
+
+async def wait_committed(
+    settings: Settings, group: str | None = None, timeout_s: float = 60
+) -> None:
+    """Until the group's committed offsets reach the end of every partition of the topic."""
+    group = group or settings.group_id
+    await wait_until(
+        lambda: all_committed(settings.require_kafka(), group, settings.topic),
+        timeout_s=timeout_s, interval_s=0.5, what=f"{group} committed to the end",
+    )  # fmt: skip
 
 
 @asynccontextmanager

@@ -10,7 +10,7 @@ import asyncpg
 
 from producers.sample import sample_lines
 from tests.reference import assert_table_matches
-from tests.support import WorkerProcess, all_committed, keyed, produce, wait_until
+from tests.support import WorkerProcess, keyed, produce, wait_committed
 from worker.settings import Settings
 
 
@@ -29,10 +29,7 @@ async def test_sigkill_during_batches_then_restart_loses_nothing_and_applies_onc
         kills += 1
     worker = WorkerProcess(env, tmp_path / "worker.log").start()
     try:
-        await wait_until(
-            lambda: all_committed(settings.require_kafka(), settings.group_id, settings.topic),
-            timeout_s=120, what="offsets committed to the end",
-        )  # fmt: skip
+        await wait_committed(settings, timeout_s=120)
     finally:
         assert worker.terminate() == 0
     assert kills == 5
@@ -58,10 +55,7 @@ async def test_two_workers_and_a_rebalance_mid_stream(
     await asyncio.sleep(2)
     assert first.terminate() == 0  # leaves: its partitions move to the second
     try:
-        await wait_until(
-            lambda: all_committed(settings.require_kafka(), settings.group_id, settings.topic),
-            timeout_s=120, what="offsets committed to the end",
-        )  # fmt: skip
+        await wait_committed(settings, timeout_s=120)
     finally:
         assert second.terminate() == 0
     await assert_table_matches(db, lines)

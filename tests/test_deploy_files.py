@@ -12,8 +12,7 @@ import pytest
 from prometheus_client import generate_latest
 
 from tests.events import job_event, wire
-from tests.support import ROOT, produce, running_worker, wait_until
-from tests.test_pipeline import handled
+from tests.support import ROOT, handled_at_least, produce, running_worker, wait_until
 from worker.metrics import Metrics
 from worker.settings import Settings
 
@@ -42,11 +41,7 @@ async def test_metrics_output_passes_promtool_check_metrics(settings: Settings) 
     await produce(settings.require_kafka(), settings.topic,
                   [wire(job_event(f"j{i}", at=i)) for i in range(5)] + [(b"k", b"{bad", [])])  # fmt: skip
     async with running_worker(settings) as runtime:
-
-        async def done() -> bool:
-            return handled(runtime) >= 6
-
-        await wait_until(done, what="handled")
+        await wait_until(lambda: handled_at_least(runtime, 6), what="handled")
         text = generate_latest(runtime.metrics.registry)
     result = await asyncio.to_thread(
         subprocess.run, ["promtool", "check", "metrics"], input=text, capture_output=True

@@ -9,14 +9,15 @@ import asyncpg
 from tests.embedding_server import embedding_server
 from tests.events import job_event, wire
 from tests.support import (
-    all_committed,
     committed_and_end,
+    handled_at_least,
+    outcome_count,
     produce,
     read_all,
     running_worker,
+    wait_committed,
     wait_until,
 )
-from tests.test_pipeline import handled, outcome_count
 from worker.settings import Settings
 
 
@@ -43,16 +44,12 @@ async def test_a_text_the_embedder_rejects_is_dead_lettered_and_the_rest_lands(
         s = http_settings(settings, server.url)
         await produce(s.require_kafka(), s.topic, [wire(e) for e in events])
         async with running_worker(s) as runtime:
-            await wait_until(lambda: _handled(runtime, 21), what="all handled")
+            await wait_until(lambda: handled_at_least(runtime, 21), what="all handled")
     assert await db.fetchval("SELECT count(*) FROM jobs") == 20
     assert outcome_count(runtime, "dead_lettered") == 1
     letters = await read_all(s.require_kafka(), s.dlq_topic)
     assert [dict(r.headers)["dlq.error.class"] for r in letters] == [b"EmbedderRejected"]
     assert letters[0].key == b"greenhouse:job-bad"
-
-
-async def _handled(runtime: object, n: int) -> bool:
-    return handled(runtime) >= n
 
 
 async def test_pause_policy_commits_nothing_while_the_embedder_is_down(
@@ -71,10 +68,10 @@ async def test_pause_policy_commits_nothing_while_the_embedder_is_down(
             assert sum(committed.values()) == 0
             assert await db.fetchval("SELECT count(*) FROM jobs") == 0
             server.down = False
-            await wait_until(lambda: _handled(runtime, 30), what="all handled after recovery")
             await wait_until(
-                lambda: all_committed(s.require_kafka(), s.group_id, s.topic), what="committed"
+                lambda: handled_at_least(runtime, 30), what="all handled after recovery"
             )
+            await wait_committed(s)
             assert (await runtime.readiness())["embedder"] == "ok"
     assert await db.fetchval("SELECT count(*) FROM jobs WHERE embedding IS NOT NULL") == 30
     assert outcome_count(runtime, "dead_lettered") == 0
@@ -93,10 +90,7 @@ async def test_defer_policy_stores_rows_pending_and_backfills_them(
         s = http_settings(settings, server.url, embedder_outage_policy="defer")
         async with running_worker(s) as runtime:
             await produce(s.require_kafka(), s.topic, [wire(e) for e in events])
-            await wait_until(
-                lambda: all_committed(s.require_kafka(), s.group_id, s.topic),
-                what="committed while down",
-            )
+            await wait_committed(s)
             assert await db.fetchval("SELECT count(*) FROM jobs WHERE embedding IS NULL") == 25
             await wait_until(lambda: _gauge(runtime, 25), what="pending gauge = 25")
             server.down = False

@@ -17,8 +17,7 @@ import pytest
 from producers.gateway.access import key_digest
 from producers.sample import sample_lines
 from tests.events import job_event
-from tests.support import ROOT, read_all, running_worker, wait_until
-from tests.test_pipeline import handled
+from tests.support import ROOT, handled_at_least, read_all, running_worker, wait_until
 from worker.bench.measure import peak_rss_mb
 from worker.devstack.apache_kafka import ApacheKafka
 from worker.devstack.apache_kafka import available as apache_available
@@ -224,11 +223,7 @@ async def test_search_get_and_csv_export(http: httpx.AsyncClient, settings: Sett
               job_event("s2", title="Nurse", remote="onsite", location="Paris, France")]  # fmt: skip
     assert (await http.post("/v1/events", json=events)).status_code == 202
     async with running_worker(settings) as runtime:
-
-        async def done() -> bool:
-            return handled(runtime) >= 2
-
-        await wait_until(done, what="ingested")
+        await wait_until(lambda: handled_at_least(runtime, 2), what="ingested")
     found = await http.get("/v1/jobs/search", params={"q": "python", "remote": "remote"})
     assert found.status_code == 200
     assert [r["external_id"] for r in found.json()["results"]] == ["s1"]

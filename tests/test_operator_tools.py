@@ -17,13 +17,13 @@ from tests.embedding_server import embedding_server
 from tests.events import job_event, wire
 from tests.support import (
     ROOT,
-    all_committed,
     committed_and_end,
+    handled_at_least,
     produce,
     running_worker,
+    wait_committed,
     wait_until,
 )
-from tests.test_pipeline import handled
 from worker.settings import Settings
 
 
@@ -39,13 +39,8 @@ async def cli(settings: Settings, *args: str) -> subprocess.CompletedProcess[str
 
 async def ingest_all(settings: Settings, n: int) -> object:
     async with running_worker(settings) as runtime:
-
-        async def done() -> bool:
-            return handled(runtime) >= n and await all_committed(
-                settings.require_kafka(), settings.group_id, settings.topic
-            )
-
-        await wait_until(done, what=f"{n} events handled and committed")
+        await wait_until(lambda: handled_at_least(runtime, n), what=f"{n} events handled")
+        await wait_committed(settings)
     return runtime
 
 
@@ -129,13 +124,8 @@ async def test_replay_refuses_while_workers_run_and_dry_run_changes_nothing(
         [wire(job_event(f"j{i}", at=i)) for i in range(10)],
     )
     async with running_worker(settings) as runtime:
-
-        async def done() -> bool:
-            return handled(runtime) >= 10 and await all_committed(
-                settings.require_kafka(), settings.group_id, settings.topic
-            )
-
-        await wait_until(done, what="handled")
+        await wait_until(lambda: handled_at_least(runtime, 10), what="handled")
+        await wait_committed(settings)
         refused = await cli(settings, "replay", "--from-beginning", "--yes")
         assert refused.returncode == 1
         assert "stop its workers first" in refused.stderr

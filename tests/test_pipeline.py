@@ -8,25 +8,17 @@ import json
 import asyncpg
 
 from tests.events import job_event, wire
-from tests.support import all_committed, produce, read_all, running_worker, wait_until
+from tests.support import (
+    handled,
+    handled_at_least,
+    outcome_count,
+    produce,
+    read_all,
+    running_worker,
+    wait_committed,
+    wait_until,
+)
 from worker.settings import Settings
-
-
-def outcome_count(runtime: object, outcome: str) -> float:
-    metrics = runtime.metrics  # type: ignore[attr-defined]
-    return sum(
-        sample.value
-        for family in metrics.events.collect()
-        for sample in family.samples
-        if sample.name == "jobingest_events_total" and sample.labels["outcome"] == outcome
-    )
-
-
-def handled(runtime: object) -> float:
-    return sum(
-        outcome_count(runtime, o)
-        for o in ("upserted", "unchanged", "duplicate", "stale", "removed", "dead_lettered")
-    )
 
 
 async def ingest(settings: Settings, events: list[dict], raw: list[tuple] | None = None) -> object:
@@ -34,16 +26,11 @@ async def ingest(settings: Settings, events: list[dict], raw: list[tuple] | None
     records = [wire(e) for e in events] + list(raw or [])
     await produce(settings.require_kafka(), settings.topic, records)
     async with running_worker(settings) as runtime:
-        await wait_until(lambda: _done(runtime, len(records)), what="all records handled")
         await wait_until(
-            lambda: all_committed(settings.require_kafka(), settings.group_id, settings.topic),
-            what="offsets committed",
+            lambda: handled_at_least(runtime, len(records)), what="all records handled"
         )
+        await wait_committed(settings)
     return runtime
-
-
-async def _done(runtime: object, n: int) -> bool:
-    return handled(runtime) >= n
 
 
 async def test_happy_path_lands_rows_with_vectors(
@@ -78,7 +65,7 @@ async def test_replaying_the_same_events_changes_nothing_and_embeds_nothing(
     before = await db.fetch("SELECT * FROM jobs ORDER BY external_id")
     replay = settings.model_copy(update={"group_id": settings.group_id + "-replay"})
     async with running_worker(replay) as runtime:
-        await wait_until(lambda: _done(runtime, 20), what="replay handled")
+        await wait_until(lambda: handled_at_least(runtime, 20), what="replay handled")
         embedded = runtime.embedder.texts_embedded  # type: ignore[union-attr]
     after = await db.fetch("SELECT * FROM jobs ORDER BY external_id")
     assert after == before
@@ -122,7 +109,7 @@ async def test_salary_only_update_keeps_the_vector_without_embedding(
     async with running_worker(settings) as runtime:
         await produce(settings.require_kafka(), settings.topic,
                       [wire(job_event("job-1", "job.updated", at=10, salary_max=150000))])  # fmt: skip
-        await wait_until(lambda: _done(runtime, 1), what="update handled")
+        await wait_until(lambda: handled_at_least(runtime, 1), what="update handled")
         assert runtime.embedder.texts_embedded == 0  # type: ignore[union-attr]
     row = await db.fetchrow("SELECT salary_max, embedding::text AS e FROM jobs")
     assert row["salary_max"] == 150000
@@ -183,7 +170,7 @@ async def test_database_connection_killed_mid_run_is_retried_without_loss(
             if handled(runtime) >= 3000:
                 break
             await asyncio.sleep(0.05)
-        await wait_until(lambda: _done(runtime, 3000), what="all handled after kills")
+        await wait_until(lambda: handled_at_least(runtime, 3000), what="all handled after kills")
         retries = sum(s.value for f in runtime.metrics.batch_retries.collect() for s in f.samples
                       if s.name.endswith("_total"))  # fmt: skip
     assert killed > 0

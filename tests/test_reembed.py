@@ -8,8 +8,7 @@ import asyncpg
 import numpy as np
 
 from tests.events import job_event, wire
-from tests.support import produce, running_worker, wait_until
-from tests.test_pipeline import handled
+from tests.support import handled_at_least, produce, running_worker, wait_until
 from worker.embedders.hash import HashEmbedder
 from worker.errors import ConfigError
 from worker.reembed import pending_count, reembed
@@ -28,11 +27,7 @@ async def test_reembed_is_resumable_follows_ingestion_and_switches_in_one_step(
     pool = await create_pool(settings.require_database(), 1)
     try:
         async with running_worker(settings) as runtime:
-
-            async def handled_at_least(n: int) -> bool:
-                return handled(runtime) >= n
-
-            await wait_until(lambda: handled_at_least(60), what="first wave")
+            await wait_until(lambda: handled_at_least(runtime, 60), what="first wave")
             async with pool.acquire() as conn:
                 partial = await reembed(conn, new, 2000, batch=20, max_batches=1)  # interrupted
                 assert partial.old_column is None and partial.embedded == 20
@@ -42,7 +37,9 @@ async def test_reembed_is_resumable_follows_ingestion_and_switches_in_one_step(
                 for i in range(5)
             ]
             await produce(settings.require_kafka(), settings.topic, [wire(e) for e in changed])
-            await wait_until(lambda: handled_at_least(65), what="updates during the backfill")
+            await wait_until(
+                lambda: handled_at_least(runtime, 65), what="updates during the backfill"
+            )
             async with pool.acquire() as conn:
                 report = await reembed(conn, new, 2000, batch=20)  # resumes, then switches
             assert report.old_column == "embedding_hash_v1"

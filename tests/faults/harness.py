@@ -14,7 +14,7 @@ import httpx
 
 from producers.sample import sample_lines
 from tests.reference import assert_table_matches
-from tests.support import WorkerProcess, all_committed, keyed, produce, read_all, wait_until
+from tests.support import WorkerProcess, keyed, produce, read_all, wait_committed
 from worker.devstack.procs import free_port
 from worker.settings import Settings
 
@@ -47,11 +47,7 @@ class FaultRun:
         await produce(self.settings.require_kafka(), self.settings.topic, map(keyed, lines))
 
     async def wait_done(self, timeout_s: float = 240) -> None:
-        s = self.settings
-        await wait_until(
-            lambda: all_committed(s.require_kafka(), s.group_id, s.topic),
-            timeout_s=timeout_s, interval_s=0.5, what="committed offsets at the end of every partition",
-        )  # fmt: skip
+        await wait_committed(self.settings, timeout_s=timeout_s)
 
     def stop_all(self) -> None:
         for process in self.workers:
@@ -81,9 +77,7 @@ class FaultRun:
         before = await db.fetch("SELECT * FROM jobs ORDER BY source, external_id")
         group = self.settings.group_id + "-replay"
         worker = self.worker(JOBINGEST_GROUP_ID=group)
-        s = self.settings
-        await wait_until(lambda: all_committed(s.require_kafka(), group, s.topic), timeout_s=240,
-                         interval_s=0.5, what="replay committed")  # fmt: skip
+        await wait_committed(self.settings, group, timeout_s=240)
         async with httpx.AsyncClient() as client:
             text = (await client.get(f"http://127.0.0.1:{worker.port}/metrics")).text  # type: ignore[attr-defined]
         misses = [
