@@ -12,7 +12,7 @@ from aiokafka.structs import RecordMetadata
 from pydantic import ValidationError
 
 from schemas import AnyJobEvent, event_from_dict, field_errors, parse_event, resolve_idempotency_key
-from schemas.events import SCHEMA_VERSION
+from schemas.events import SCHEMA_VERSION, clean_text
 
 EventInput = AnyJobEvent | Mapping[str, Any] | bytes | str
 
@@ -25,18 +25,37 @@ class EventRejected(ValueError):
         self.errors = errors
 
 
+def _without_surrogates(value: Any) -> Any:
+    """JSON data with lone surrogates replaced (they cannot be encoded as UTF-8)."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, Mapping):
+        return {_without_surrogates(k): _without_surrogates(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_without_surrogates(v) for v in value]
+    return value
+
+
 def validate(raw: EventInput) -> tuple[AnyJobEvent, bytes]:
-    """The validated event and the exact bytes to publish (unknown fields kept for newer readers)."""
+    """The validated event and the exact bytes to publish (unknown fields kept for newer readers).
+
+    The bytes are validated with the parser the workers use, so what is accepted here is what
+    a worker can read and store."""
     try:
         if isinstance(raw, bytes | str):
             event = parse_event(raw)
             return event, raw.encode() if isinstance(raw, str) else raw
         if isinstance(raw, Mapping):
-            event = event_from_dict(dict(raw))
-            return event, json.dumps(raw, default=str, separators=(",", ":")).encode()
+            event_from_dict(dict(raw))  # field errors against the caller's own data first
+            value = json.dumps(
+                _without_surrogates(raw), default=str, separators=(",", ":"), ensure_ascii=False
+            ).encode()
+            return parse_event(value), value
         return raw, raw.model_dump_json(exclude_none=True).encode()
     except ValidationError as exc:
         raise EventRejected(field_errors(exc)) from exc
+    except RecursionError as exc:
+        raise EventRejected(["<root>: nested too deeply"]) from exc
     except ValueError as exc:  # invalid JSON or UTF-8
         raise EventRejected([f"<root>: {exc}"]) from exc
 

@@ -3,17 +3,27 @@
 One JSON object per Kafka message, keyed ``"{source}:{external_id}"``. Readers are
 tolerant: unknown fields are ignored, so producers may add fields before workers
 upgrade. Everything else that does not match is invalid, and the error names the field.
+
+What is valid here can be stored: free text (title, company, description, location, url,
+tags) loses NUL characters (U+0000, common in scraped HTML, refused by PostgreSQL) and has
+lone surrogates replaced by U+FFFD; identifiers (``external_id``, ``idempotency_key``) with
+either are refused, since silently changing an identity would merge two jobs. Datetimes must
+carry an offset and stay within years 1-9999 once normalised to UTC.
 """
 
 from __future__ import annotations
 
+import re
 import uuid
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated, Literal, Self
 
 from pydantic import (
+    AfterValidator,
     AwareDatetime,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -37,16 +47,57 @@ MAX_DESCRIPTION_CHARS = 100_000
 MAX_TAGS = 50
 MAX_IDEMPOTENCY_KEY_CHARS = 200
 
-ExternalId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def clean_text(value: object) -> object:
+    """Free text as PostgreSQL can store it: NUL removed, lone surrogates replaced."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            value = value.replace("\x00", "")
+        if _SURROGATE.search(value):
+            value = _SURROGATE.sub("\ufffd", value)
+    return value
+
+
+def storable_identifier(value: str) -> str:
+    """Identifiers are never rewritten: NUL or a lone surrogate makes them invalid."""
+    if "\x00" in value:
+        raise ValueError("must not contain NUL (U+0000)")
+    if _SURROGATE.search(value):
+        raise ValueError("must not contain a lone surrogate")
+    return value
+
+
+def utc_representable(value: datetime) -> datetime:
+    """The value, unchanged, once known to stay within years 1-9999 in UTC."""
+    try:
+        value.astimezone(UTC)
+    except (OverflowError, ValueError):
+        raise ValueError("datetime is out of range once normalised to UTC (years 1-9999)") from None
+    return value
+
+
+CleanText = BeforeValidator(clean_text)
+Identifier = AfterValidator(storable_identifier)
+Timestamp = Annotated[AwareDatetime, AfterValidator(utc_representable)]
+
+ExternalId = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), Identifier
+]
+ShortText = Annotated[str, CleanText, StringConstraints(strip_whitespace=True, max_length=500)]
 RequiredText = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)
+    str, CleanText, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)
 ]
 Description = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_DESCRIPTION_CHARS)
+    str,
+    CleanText,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_DESCRIPTION_CHARS),
 ]
-Url = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2_000)]
-Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+Url = Annotated[str, CleanText, StringConstraints(strip_whitespace=True, max_length=2_000)]
+Tag = Annotated[
+    str, CleanText, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)
+]
 CurrencyCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
 Money = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
 
@@ -76,7 +127,7 @@ class Job(JobRef):
     salary_currency: CurrencyCode | None = None
     salary_period: SalaryPeriod | None = None
     tags: Annotated[list[Tag], Field(max_length=MAX_TAGS)] = Field(default_factory=list)
-    posted_at: AwareDatetime | None = None
+    posted_at: Timestamp | None = None
 
     @model_validator(mode="after")
     def _salary_is_coherent(self) -> Self:
@@ -95,10 +146,15 @@ class Job(JobRef):
 class _Envelope(_Tolerant):
     event_id: uuid.UUID
     schema_version: Literal[1]
-    occurred_at: AwareDatetime
+    occurred_at: Timestamp
     source: Source
     idempotency_key: (
-        Annotated[str, StringConstraints(min_length=1, max_length=MAX_IDEMPOTENCY_KEY_CHARS)] | None
+        Annotated[
+            str,
+            StringConstraints(min_length=1, max_length=MAX_IDEMPOTENCY_KEY_CHARS),
+            Identifier,
+        ]
+        | None
     ) = None
 
     @property

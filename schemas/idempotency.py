@@ -13,7 +13,7 @@ import json
 from collections.abc import Mapping
 from datetime import UTC
 
-from schemas.events import JobPosted, JobRemoved, JobUpdated
+from schemas.events import JobPosted, JobRemoved, JobUpdated, storable_identifier
 
 IDEMPOTENCY_HEADER = "idempotency-key"
 DERIVED_PREFIX = "derived:"
@@ -42,6 +42,8 @@ def derive_idempotency_key(event: JobPosted | JobUpdated | JobRemoved) -> str:
 def resolve_idempotency_key(
     event: JobPosted | JobUpdated | JobRemoved, headers: Mapping[str, bytes] | None = None
 ) -> str:
+    """The envelope's key, else the header's, else derived. Raises ``ValueError`` for a header
+    key that cannot be stored (NUL)."""
     if event.idempotency_key:
         return event.idempotency_key
     if headers:
@@ -49,5 +51,5 @@ def resolve_idempotency_key(
         if raw:
             header_key = raw.decode("utf-8", errors="replace").strip()
             if header_key:
-                return header_key[:200]
+                return storable_identifier(header_key[:200])
     return derive_idempotency_key(event)

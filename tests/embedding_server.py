@@ -31,6 +31,7 @@ class EmbeddingServer:
     down: bool = False  # 503 to everything
     hang_s: float = 0.0
     reject_containing: str | None = None  # 400 when an input contains this
+    api_key: str | None = None  # 401 unless "Authorization: Bearer <api_key>"
     scripted: list[tuple[int, dict[str, str]]] = field(default_factory=list)  # next answers
     requests: int = 0
     texts: int = 0
@@ -45,8 +46,12 @@ class EmbeddingServer:
         return f"http://127.0.0.1:{self.port}"
 
     def _answer(
-        self, path: str, body: dict[str, Any]
+        self, path: str, body: dict[str, Any], authorization: str | None = None
     ) -> tuple[int, dict[str, str], dict[str, Any]]:
+        if self.api_key is not None and authorization != f"Bearer {self.api_key}":
+            with self._lock:
+                self.requests += 1
+            return 401, {}, {"error": {"message": "Incorrect API key provided"}}
         with self._lock:
             self.requests += 1
             self.request_times.append(time.monotonic())
@@ -87,7 +92,9 @@ class EmbeddingServer:
                 try:
                     if server.latency_s:
                         time.sleep(server.latency_s)
-                    status, headers, payload = server._answer(self.path, body)
+                    status, headers, payload = server._answer(
+                        self.path, body, self.headers.get("authorization")
+                    )
                 finally:
                     with server._lock:
                         server.in_flight -= 1

@@ -7,6 +7,8 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from aiokafka.structs import ConsumerRecord
+
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
 
@@ -49,3 +51,23 @@ def job_event(
 def wire(event: dict[str, Any]) -> tuple[bytes, bytes, list[tuple[str, bytes]]]:
     key = f"{event['source']}:{event['job']['external_id']}".encode()
     return key, json.dumps(event).encode(), []
+
+
+def record(
+    value: bytes | None,
+    offset: int = 0,
+    partition: int = 0,
+    key: bytes | None = None,
+    headers: list[tuple[str, bytes]] | None = None,
+    topic: str = "jobs.events",
+) -> ConsumerRecord:
+    """A consumed record, as aiokafka hands it over, for tests of pure functions."""
+    return ConsumerRecord(
+        topic, partition, offset, 1_700_000_000_000, 0, key, value, None,
+        len(key or b""), len(value or b""), headers or [],
+    )  # fmt: skip
+
+
+def raw(event: dict[str, Any], offset: int = 0, partition: int = 0) -> ConsumerRecord:
+    key, value, headers = wire(event)
+    return record(value, offset, partition, key, headers)

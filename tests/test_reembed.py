@@ -10,9 +10,8 @@ import numpy as np
 from tests.events import job_event, wire
 from tests.support import handled_at_least, produce, running_worker, wait_until
 from worker.embedders.hash import HashEmbedder
-from worker.errors import ConfigError
+from worker.read import SearchFilters, search_jobs
 from worker.reembed import pending_count, reembed
-from worker.search import SearchFilters, search_jobs
 from worker.settings import Settings
 from worker.store import create_pool
 from worker.text import embedding_text
@@ -45,9 +44,10 @@ async def test_reembed_is_resumable_follows_ingestion_and_switches_in_one_step(
             assert report.old_column == "embedding_hash_v1"
             await produce(settings.require_kafka(), settings.topic,
                           [wire(job_event("late", at=500))])  # fmt: skip
-            await wait_until(lambda: _stopped(runtime), what="old-model worker stops")
-            assert isinstance(runtime.consumer.fatal, ConfigError)
-            assert "switched to embedding model hash-v2" in str(runtime.consumer.fatal)
+            await wait_until(lambda: _paused(runtime), what="old-model worker pauses")
+            state = (await runtime.readiness())["ingestion"]
+            assert "switched to embedding model hash-v2" in state
+            assert "JOBINGEST_EMBEDDER_MODEL=hash-v2" in state
     finally:
         await pool.close()
     from pgvector.asyncpg import register_vector
@@ -68,5 +68,6 @@ async def test_reembed_is_resumable_follows_ingestion_and_switches_in_one_step(
     assert len(found) == 1  # the new column and its index answer queries of the new model
 
 
-async def _stopped(runtime: object) -> bool:
-    return runtime.consumer is not None and runtime.consumer.fatal is not None  # type: ignore[attr-defined]
+async def _paused(runtime: object) -> bool:
+    checks = await runtime.readiness()  # type: ignore[attr-defined]
+    return bool(checks["ingestion"].startswith("paused"))

@@ -25,7 +25,7 @@ def build_app(settings: Settings) -> tuple[AsgiFastStream, WorkerRuntime]:
         middlewares=[KafkaPrometheusMiddleware(registry=metrics.registry, app_name="jobingest")],
         logger=None,
     )
-    runtime = WorkerRuntime(settings, broker, metrics)
+    runtime = WorkerRuntime(settings, metrics)
     app = AsgiFastStream(
         broker,
         asgi_routes=routes(metrics, runtime.readiness),

@@ -9,7 +9,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
 
-import asyncpg
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -17,6 +16,7 @@ from rich.table import Table
 
 from worker.errors import ConfigError
 from worker.settings import Settings, load_settings
+from worker.store import connect
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -43,17 +43,40 @@ DatabaseOpt = Annotated[
 ]
 
 
-def settings_or_exit(**overrides: Any) -> Settings:
-    try:
-        return load_settings(**overrides)
-    except ConfigError as exc:
-        err.print(f"[red]configuration error:[/red] {exc}")
-        raise typer.Exit(2) from exc
-
-
 def fail(message: str, code: int = 1) -> typer.Exit:
-    err.print(f"[red]error:[/red] {message}")
+    """Print one line to stderr and return the Exit to raise (2: fix the configuration)."""
+    err.print("[red]error:[/red] ", end="")
+    err.print(message, markup=False, highlight=False, soft_wrap=True)
     return typer.Exit(code)
+
+
+def configured(needs: tuple[str, ...] = (), **overrides: Any) -> Settings:
+    """Every command's preamble: settings from the environment and flags, the services the
+    command ``needs`` ("kafka", "database") checked; a mistake exits 2 with one line."""
+    try:
+        settings = load_settings(**overrides)
+        if "kafka" in needs:
+            settings.require_kafka()
+        if "database" in needs:
+            settings.require_database()
+    except ConfigError as exc:
+        raise fail(str(exc), 2) from None
+    return settings
+
+
+def run(coro: Any) -> Any:
+    """Run a command's coroutine: a configuration mistake exits 2, an unreachable broker or
+    database exits 1, each with one line and no traceback."""
+    from aiokafka.errors import KafkaConnectionError, KafkaError
+
+    try:
+        return asyncio.run(coro)
+    except ConfigError as exc:
+        raise fail(str(exc), 2) from None
+    except (KafkaConnectionError, OSError) as exc:
+        raise fail(f"cannot reach Kafka or PostgreSQL: {exc}") from None
+    except KafkaError as exc:
+        raise fail(f"Kafka error: {exc}") from None
 
 
 @app.command()
@@ -73,24 +96,14 @@ def worker(
     from worker.app import serve
     from worker.logs import configure_logging
 
-    settings = settings_or_exit(
-        topic=topic, group_id=group, kafka_bootstrap_servers=bootstrap_servers,
-        database_url=database_url, embedder=embedder, http_port=http_port,
+    settings = configured(
+        ("kafka", "database"), topic=topic, group_id=group,
+        kafka_bootstrap_servers=bootstrap_servers, database_url=database_url, embedder=embedder,
+        http_port=http_port,
     )  # fmt: skip
-    try:
-        settings.require_kafka()
-        settings.require_database()
-    except ConfigError as exc:
-        raise fail(str(exc), 2) from exc
     secrets = [settings.embedder_api_key.get_secret_value()] if settings.embedder_api_key else []
     configure_logging(settings.log_level, secrets)
-    try:
-        code = asyncio.run(serve(settings))
-    except ConfigError as exc:
-        raise fail(str(exc), 2) from exc
-    except OSError as exc:
-        raise fail(f"could not start: {exc}", 1) from exc
-    raise typer.Exit(code)
+    raise typer.Exit(run(serve(settings)))
 
 
 @app.command()
@@ -103,11 +116,8 @@ def publish(
     from producers.publish_file import publish_lines
     from producers.publisher import JobEventPublisher
 
-    settings = settings_or_exit(topic=topic, kafka_bootstrap_servers=bootstrap_servers)
-    try:
-        servers = settings.require_kafka()
-    except ConfigError as exc:
-        raise fail(str(exc), 2) from exc
+    settings = configured(("kafka",), topic=topic, kafka_bootstrap_servers=bootstrap_servers)
+    servers = settings.require_kafka()
     if file == "-":
         lines = list(sys.stdin)
     else:
@@ -116,7 +126,7 @@ def publish(
             raise fail(f"no such file: {file}", 2)
         lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
 
-    async def run() -> Any:
+    async def publish_all() -> Any:
         with Progress(
             TextColumn("publishing"),
             BarColumn(),
@@ -128,7 +138,7 @@ def publish(
             async with JobEventPublisher(servers, settings.topic) as publisher:
                 return await publish_lines(publisher, lines, lambda n: bar.advance(task, n))
 
-    summary = asyncio.run(run())
+    summary = run(publish_all())
     for number, reason in summary.rejected:
         err.print(f"line {number}: rejected: {reason}")
     out.print(
@@ -201,21 +211,21 @@ def search(
     """Semantic search over active jobs."""
     from worker import store
     from worker.embedders import build_embedder
-    from worker.search import SearchFilters, search_jobs
+    from worker.read import SearchFilters, search_jobs
 
     if remote not in (None, "remote", "hybrid", "onsite"):
         raise fail("--remote must be remote, hybrid or onsite", 2)
-    settings = settings_or_exit(database_url=database_url)
+    settings = configured(("database",), database_url=database_url)
+    url = settings.require_database()
     try:
-        url = settings.require_database()
         embedder = build_embedder(settings)
     except ConfigError as exc:
-        raise fail(str(exc), 2) from exc
+        raise fail(str(exc), 2) from None
     filters = SearchFilters(
         remote, location, Decimal(str(salary_min)) if salary_min is not None else None
     )
 
-    async def run() -> list[dict[str, Any]]:
+    async def find() -> list[dict[str, Any]]:
         pool = await store.create_pool(url, 1)
         try:
             async with pool.acquire() as conn:
@@ -224,7 +234,7 @@ def search(
             await pool.close()
             await embedder.close()
 
-    results = asyncio.run(run())
+    results = run(find())
     if as_json:
         out.print_json(json.dumps(results, default=str))
         return
@@ -258,28 +268,26 @@ def status(
     from worker.kafka_admin import KafkaAdmin
     from worker.ops.status import database_status, kafka_status
 
-    settings = settings_or_exit(
-        topic=topic,
-        group_id=group,
-        kafka_bootstrap_servers=bootstrap_servers,
+    settings = configured(
+        ("kafka",), topic=topic, group_id=group, kafka_bootstrap_servers=bootstrap_servers,
         database_url=database_url,
-    )
-    servers = _kafka_or_exit(settings)
+    )  # fmt: skip
+    servers = settings.require_kafka()
 
-    async def run() -> dict[str, Any]:
+    async def gather() -> dict[str, Any]:
         async with KafkaAdmin(servers) as admin:
             report = await kafka_status(
                 admin, settings.group_id, settings.topic, settings.dlq_topic
             )
         if settings.database_url:
-            conn = await asyncpg.connect(settings.database_url)
+            conn = await connect(settings.database_url)
             try:
                 report["database"] = await database_status(conn)
             finally:
                 await conn.close()
         return report
 
-    report = _run_or_exit(run())
+    report = run(gather())
     if as_json:
         out.print_json(json.dumps(report, default=str))
         return
@@ -354,13 +362,11 @@ def replay(
     from worker.migrations import ensure_operator_tables
     from worker.ops.replay import ReplayRefused, apply_replay, plan_replay
 
-    settings = settings_or_exit(
-        topic=topic,
-        group_id=group,
-        kafka_bootstrap_servers=bootstrap_servers,
+    settings = configured(
+        ("kafka",), topic=topic, group_id=group, kafka_bootstrap_servers=bootstrap_servers,
         database_url=database_url,
-    )
-    servers = _kafka_or_exit(settings)
+    )  # fmt: skip
+    servers = settings.require_kafka()
     if reapply and not settings.database_url:
         raise fail("--reapply needs DATABASE_URL (the workers read the reapply window from it)", 2)
     when = None
@@ -378,7 +384,7 @@ def replay(
             )  # fmt: skip
 
     try:
-        plan = _run_or_exit(make_plan())
+        plan = run(make_plan())
     except ReplayRefused as exc:
         raise fail(str(exc)) from exc
     table = Table(
@@ -408,7 +414,7 @@ def replay(
                 raise ReplayRefused(
                     f"group {settings.group_id!r} became active: stop its workers first"
                 )
-        conn = await asyncpg.connect(settings.database_url) if settings.database_url else None
+        conn = await connect(settings.database_url) if settings.database_url else None
         try:
             if conn is not None:
                 await ensure_operator_tables(conn)
@@ -418,7 +424,7 @@ def replay(
                 await conn.close()
 
     try:
-        _run_or_exit(apply())
+        run(apply())
     except ReplayRefused as exc:
         raise fail(str(exc)) from exc
     out.print(
@@ -436,14 +442,14 @@ def dlq_list(
     from worker.kafka_admin import KafkaAdmin
     from worker.ops.dlq import read_letters, summarize
 
-    settings = settings_or_exit(topic=topic, kafka_bootstrap_servers=bootstrap_servers)
-    servers = _kafka_or_exit(settings)
+    settings = configured(("kafka",), topic=topic, kafka_bootstrap_servers=bootstrap_servers)
+    servers = settings.require_kafka()
 
-    async def run() -> list[dict[str, Any]]:
+    async def groups_of_letters() -> list[dict[str, Any]]:
         async with KafkaAdmin(servers) as admin:
             return summarize(await read_letters(admin, settings.dlq_topic))
 
-    groups = _run_or_exit(run())
+    groups = run(groups_of_letters())
     if as_json:
         out.print_json(json.dumps(groups))
         return
@@ -470,16 +476,16 @@ def dlq_show(
     partition, _, number = offset.rpartition(":")
     if not number.isdigit() or (partition and not partition.isdigit()):
         raise fail("OFFSET must be a number or PARTITION:OFFSET", 2)
-    settings = settings_or_exit(topic=topic, kafka_bootstrap_servers=bootstrap_servers)
-    servers = _kafka_or_exit(settings)
+    settings = configured(("kafka",), topic=topic, kafka_bootstrap_servers=bootstrap_servers)
+    servers = settings.require_kafka()
 
-    async def run() -> list[Any]:
+    async def one_letter() -> list[Any]:
         async with KafkaAdmin(servers) as admin:
             return await read_letters(
                 admin, settings.dlq_topic, int(partition or 0), int(number), int(number)
             )
 
-    found = _run_or_exit(run())
+    found = run(one_letter())
     if not found:
         raise fail(f"no dead letter at {partition or 0}:{number} in {settings.dlq_topic}")
     out.print_json(json.dumps(describe(found[0])))
@@ -513,21 +519,18 @@ def dlq_redrive(
     from worker.migrations import ensure_operator_tables
     from worker.ops.dlq import read_letters, redrive
 
-    settings = settings_or_exit(
-        topic=topic, kafka_bootstrap_servers=bootstrap_servers, database_url=database_url
-    )
-    servers = _kafka_or_exit(settings)
-    try:
-        db_url = settings.require_database()
-    except ConfigError as exc:
-        raise fail(f"redrive remembers what it sent in PostgreSQL: {exc}", 2) from exc
+    settings = configured(
+        ("kafka", "database"), topic=topic, kafka_bootstrap_servers=bootstrap_servers,
+        database_url=database_url,
+    )  # fmt: skip
+    servers, db_url = settings.require_kafka(), settings.require_database()
 
-    async def run() -> Any:
+    async def send_letters() -> Any:
         async with KafkaAdmin(servers) as admin:
             letters = await read_letters(
                 admin, settings.dlq_topic, partition, from_offset, to_offset
             )
-        conn = await asyncpg.connect(db_url)
+        conn = await connect(db_url)
         try:
             await ensure_operator_tables(conn)
             with Progress(
@@ -541,30 +544,15 @@ def dlq_redrive(
         finally:
             await conn.close()
 
-    report = _run_or_exit(run())
+    report = run(send_letters())
     verb = "would redrive" if dry_run else "redriven"
     out.print(
         f"{verb}: {len(report.sent)}; already redriven (use --force): {len(report.already_redriven)}; refused by the loop guard: {len(report.loop_guarded)}"
     )
-
-
-def _kafka_or_exit(settings: Settings) -> str:
-    try:
-        return settings.require_kafka()
-    except ConfigError as exc:
-        raise fail(str(exc), 2) from exc
-
-
-def _run_or_exit(coro: Any) -> Any:
-    """Run a coroutine; an unreachable broker or database is a clear error, not a traceback."""
-    from aiokafka.errors import KafkaConnectionError, KafkaError
-
-    try:
-        return asyncio.run(coro)
-    except (KafkaConnectionError, OSError) as exc:
-        raise fail(f"cannot reach Kafka or PostgreSQL: {exc}") from exc
-    except KafkaError as exc:
-        raise fail(f"Kafka error: {exc}") from exc
+    for refusal in report.unrecoverable:
+        err.print(f"not redriven: {refusal}", markup=False, soft_wrap=True)
+    if report.unrecoverable:
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -576,25 +564,26 @@ def gateway(
     import uvicorn
 
     from producers.gateway.app import create_app
+    from worker.http import GracefulServer
     from worker.logs import configure_logging
 
-    settings = settings_or_exit(gateway_port=port)
-    try:
-        settings.require_kafka()
-        settings.require_database()
-    except ConfigError as exc:
-        raise fail(str(exc), 2) from exc
+    settings = configured(("kafka", "database"), gateway_port=port)
     if not settings.gateway_key_hashes:
         raise fail("JOBINGEST_GATEWAY_API_KEYS is empty: set it to the SHA-256 digests of the accepted keys "
                    "(comma-separated; `jobingest hash-key KEY` prints one)", 2)  # fmt: skip
     configure_logging(settings.log_level)
-    uvicorn.run(
-        create_app(settings),
-        host=host,
-        port=settings.gateway_port,
-        log_level="warning",
-        access_log=False,
+    server = GracefulServer(
+        uvicorn.Config(
+            create_app(settings),
+            host=host,
+            port=settings.gateway_port,
+            log_level="warning",
+            access_log=False,
+            timeout_graceful_shutdown=int(settings.gateway_publish_timeout_s) + 5,
+        )
     )
+    run(server.serve())
+    raise typer.Exit(0 if server.started else 2)
 
 
 @app.command("hash-key")
@@ -625,16 +614,17 @@ def reembed(
     from worker.reembed import reembed as run_reembed
     from worker.store import create_pool
 
-    settings = settings_or_exit(
-        database_url=database_url, embedder=embedder, embedder_model=model, embedder_dims=dims
-    )
+    settings = configured(
+        ("database",), database_url=database_url, embedder=embedder, embedder_model=model,
+        embedder_dims=dims,
+    )  # fmt: skip
+    url = settings.require_database()
     try:
-        url = settings.require_database()
         new_embedder = build_embedder(settings)
     except ConfigError as exc:
-        raise fail(str(exc), 2) from exc
+        raise fail(str(exc), 2) from None
 
-    async def run() -> Any:
+    async def switch() -> Any:
         pool = await create_pool(url, 1)
         try:
             async with pool.acquire() as conn:
@@ -656,7 +646,7 @@ def reembed(
             await new_embedder.close()
 
     try:
-        report = _run_or_exit(run())
+        report = run(switch())
     except ReembedRefused as exc:
         raise fail(str(exc)) from exc
     out.print(

@@ -11,27 +11,22 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import random
 import time
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
-from aiokafka.errors import CommitFailedError, IllegalStateError, KafkaError
+from aiokafka.errors import CommitFailedError, IllegalStateError
 from aiokafka.structs import ConsumerRecord
 
-from worker.errors import ConfigError
+from worker.health import IngestHealth
+from worker.isolation import Abandoned, BatchRunner
 from worker.metrics import Metrics
-from worker.pipeline import BatchProcessor, BatchResult
+from worker.pipeline import BatchResult
 from worker.settings import Settings
 
 log = logging.getLogger("jobingest.consumer")
 
 KEEPALIVE_INTERVAL_S = 0.5
-
-
-class _Abandoned(Exception):
-    """The batch was given up (shutdown or revocation); its offsets stay uncommitted."""
 
 
 class _Revocations(ConsumerRebalanceListener):  # type: ignore[misc]
@@ -49,14 +44,15 @@ class IngestConsumer:
     def __init__(
         self,
         settings: Settings,
-        processor: BatchProcessor,
+        runner: BatchRunner,
         metrics: Metrics,
-        on_batch: Callable[[BatchResult, float], Awaitable[None]] | None = None,
+        health: IngestHealth,
+        stopping: asyncio.Event,
     ) -> None:
         self.settings = settings
-        self.processor = processor
+        self.runner = runner
         self.metrics = metrics
-        self.on_batch = on_batch
+        self.health = health
         self.consumer = AIOKafkaConsumer(
             bootstrap_servers=settings.require_kafka(),
             group_id=settings.group_id,
@@ -71,12 +67,11 @@ class IngestConsumer:
             rebalance_timeout_ms=settings.max_poll_interval_ms,
             isolation_level="read_committed",
         )
-        self.stopping = asyncio.Event()
+        self.stopping = stopping
         self.joined = False
         self.committed: dict[TopicPartition, int] = {}
         self._in_flight: asyncio.Task[None] | None = None
         self._shutdown_deadline: float | None = None
-        self.fatal: BaseException | None = None
 
     async def start(self) -> None:
         await self.consumer.start()
@@ -109,18 +104,14 @@ class IngestConsumer:
 
     # -- the loop --------------------------------------------------------------------------
     async def run(self) -> None:
-        try:
-            while not self.stopping.is_set():
-                fetched = await self.consumer.getmany(
-                    timeout_ms=self.settings.batch_max_wait_ms or 100,
-                    max_records=self.settings.batch_max_records,
-                )
-                records = [record for batch in fetched.values() for record in batch]
-                if records:
-                    await self._run_batch(records)
-        except ConfigError as exc:
-            self.fatal = exc
-            raise
+        while not self.stopping.is_set():
+            fetched = await self.consumer.getmany(
+                timeout_ms=self.settings.batch_max_wait_ms or 100,
+                max_records=self.settings.batch_max_records,
+            )
+            records = [record for batch in fetched.values() for record in batch]
+            if records:
+                await self._run_batch(records)
 
     async def _run_batch(self, records: list[ConsumerRecord]) -> None:
         task = asyncio.create_task(self._handle(records))
@@ -130,7 +121,7 @@ class IngestConsumer:
             await asyncio.gather(task, return_exceptions=True)
         finally:
             self._in_flight = None
-        if task.cancelled() or isinstance(task.exception(), _Abandoned):
+        if task.cancelled() or isinstance(task.exception(), Abandoned):
             self.metrics.batches_abandoned.inc()
             log.warning("batch of %d abandoned uncommitted; it will be re-read", len(records))
         elif (error := task.exception()) is not None:
@@ -158,7 +149,7 @@ class IngestConsumer:
 
     async def _handle(self, records: list[ConsumerRecord]) -> None:
         started = time.perf_counter()
-        result = await self._process_with_retries(records)
+        result = await self.runner.run(records)
         offsets: dict[TopicPartition, int] = {}
         for record in records:
             tp = TopicPartition(record.topic, record.partition)
@@ -174,35 +165,12 @@ class IngestConsumer:
         else:
             self.committed.update(offsets)
             self.metrics.last_progress.set(time.time())
+            self.health.committed()
         self.metrics.stage_duration.labels(stage="commit").observe(
             time.perf_counter() - commit_started
         )
         elapsed = time.perf_counter() - started
         self._observe(result, records, elapsed)
-        if self.on_batch is not None:
-            await self.on_batch(result, elapsed)
-
-    async def _process_with_retries(self, records: list[ConsumerRecord]) -> BatchResult:
-        delay = self.settings.retry_initial_s
-        attempt = 0
-        while True:
-            attempt += 1
-            try:
-                return await self.processor.process(records)
-            except ConfigError:
-                raise
-            except Exception as exc:  # transient (and unknown) failures: retry, commit nothing
-                if self.stopping.is_set():
-                    raise _Abandoned() from exc
-                self.metrics.batch_retries.labels(error=type(exc).__name__).inc()
-                wait = getattr(exc, "retry_after_s", None) or delay * (0.5 + random.random())
-                log.warning(
-                    "batch of %d failed (attempt %d, %s: %s); retrying in %.1fs",
-                    len(records), attempt, type(exc).__name__, exc, wait,
-                    exc_info=not isinstance(exc, (OSError, KafkaError)) and attempt == 1,
-                )  # fmt: skip
-                await asyncio.sleep(wait)
-                delay = min(delay * 2, self.settings.retry_max_s)
 
     def _observe(self, result: BatchResult, records: list[ConsumerRecord], elapsed: float) -> None:
         now = datetime.now(UTC)
@@ -242,9 +210,12 @@ class IngestConsumer:
         if not assigned:
             return
         ends = await self.consumer.end_offsets(assigned)
+        total = 0
         for tp, end in ends.items():
             if tp not in self.committed:
                 continue
-            self.metrics.consumer_lag.labels(topic=tp.topic, partition=str(tp.partition)).set(
-                max(end - self.committed[tp], 0)
-            )
+            lag = max(end - self.committed[tp], 0)
+            total += lag
+            self.metrics.consumer_lag.labels(topic=tp.topic, partition=str(tp.partition)).set(lag)
+        self.health.report_lag(total)
+        self.metrics.stalled_seconds.set(self.health.stalled_s())

@@ -27,6 +27,23 @@ class Metrics:
             "jobingest_batch_retries", "Batch attempts that failed transiently and were retried.",
             ["error"], registry=r,
         )  # fmt: skip
+        self.batch_attempts = Gauge(
+            "jobingest_batch_attempts",
+            "Attempts of the batch in flight (0 when none is failing).", registry=r,
+        )  # fmt: skip
+        self.isolations = Counter(
+            "jobingest_isolations",
+            "Batches bisected to find the record(s) that fail on their own.", registry=r,
+        )  # fmt: skip
+        self.ingestion_paused = Gauge(
+            "jobingest_ingestion_paused",
+            "1 while ingestion is paused by a configuration problem or an outage.", registry=r,
+        )  # fmt: skip
+        self.stalled_seconds = Gauge(
+            "jobingest_stalled_seconds",
+            "Seconds since the last offset commit while events wait (0 when none wait).",
+            registry=r,
+        )  # fmt: skip
         self.commit_failures = Counter(
             "jobingest_commit_failures",
             "Offset commits refused (rebalance); the batch is re-read by the new owner.", registry=r,

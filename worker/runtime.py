@@ -8,17 +8,20 @@ import logging
 from typing import Any
 
 import asyncpg
-from faststream.kafka import KafkaBroker
 
 from worker import __version__, store
 from worker.backfill import backfill_once
 from worker.consumer import IngestConsumer
 from worker.dlq import DeadLetterPublisher
 from worker.embedders import Embedder, build_embedder
+from worker.errors import Disposition, classify, describe
+from worker.health import IngestHealth
+from worker.isolation import BatchRunner
 from worker.metrics import Metrics
 from worker.migrations import migrate
 from worker.pipeline import BatchProcessor
 from worker.settings import Settings
+from worker.topics import ensure_event_topics, max_message_bytes
 
 log = logging.getLogger("jobingest.worker")
 
@@ -28,12 +31,14 @@ BACKFILL_INTERVAL_S = 2.0
 
 
 class WorkerRuntime:
-    def __init__(self, settings: Settings, broker: KafkaBroker, metrics: Metrics) -> None:
+    def __init__(self, settings: Settings, metrics: Metrics) -> None:
         self.settings = settings
-        self.broker = broker
         self.metrics = metrics
+        self.health = IngestHealth(settings.stall_timeout_s)
+        self.stopping = asyncio.Event()
         self.pool: asyncpg.Pool | None = None
         self.embedder: Embedder | None = None
+        self.dead_letters: DeadLetterPublisher | None = None
         self.consumer: IngestConsumer | None = None
         self.migrated = False
         self._tasks: list[asyncio.Task[None]] = []
@@ -65,14 +70,17 @@ class WorkerRuntime:
                 "semantic": str(self.embedder.semantic).lower(),
             }
         )
-        processor = BatchProcessor(
-            settings,
-            self.pool,
-            self.embedder,
-            DeadLetterPublisher(self.broker, settings.dlq_topic),
-            self.metrics,
+        servers = settings.require_kafka()
+        await ensure_event_topics(servers, settings.topic, settings.partitions)
+        self.dead_letters = DeadLetterPublisher(
+            servers, settings.dlq_topic, await max_message_bytes(servers, settings.dlq_topic)
         )
-        self.consumer = IngestConsumer(settings, processor, self.metrics)
+        await self.dead_letters.start()
+        processor = BatchProcessor(settings, self.pool, self.embedder, self.metrics)
+        runner = BatchRunner(
+            settings, processor, self.dead_letters, self.metrics, self.health, self.stopping
+        )
+        self.consumer = IngestConsumer(settings, runner, self.metrics, self.health, self.stopping)
         await self.consumer.start()
 
     async def start(self) -> None:
@@ -134,7 +142,11 @@ class WorkerRuntime:
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # embedder or database away: try again later
-                log.debug("backfill deferred: %s", exc)
+                if classify(exc) is Disposition.PAUSE:
+                    self.health.pause(describe(exc))
+                    log.warning("backfill paused: %s", describe(exc))
+                else:
+                    log.debug("backfill deferred: %s", exc)
             await asyncio.sleep(BACKFILL_INTERVAL_S)
 
     async def _sample_gauges(self) -> None:
@@ -151,8 +163,8 @@ class WorkerRuntime:
 
     async def stop(self) -> None:
         """Stop fetching, let the in-flight batch finish (bounded), then close in reverse order."""
-        if self.consumer is not None:
-            self.consumer.stopping.set()
+        self.stopping.set()
+        started = bool(self._tasks)
         consume = self._tasks[0] if self._tasks else None
         if consume is not None:
             done, _ = await asyncio.wait({consume}, timeout=self.settings.shutdown_timeout_s + 5)
@@ -166,12 +178,17 @@ class WorkerRuntime:
             with contextlib.suppress(Exception):
                 await self.consumer.stop()
             self.consumer = None
+        if self.dead_letters is not None:
+            with contextlib.suppress(Exception):
+                await self.dead_letters.stop()
+            self.dead_letters = None
         if self.embedder is not None:
             await self.embedder.close()
         if self.pool is not None:
             await self.pool.close()
             self.pool = None
-        log.info("worker stopped")
+        if started:
+            log.info("worker stopped")
 
     async def readiness(self) -> dict[str, str]:
         """Each check's state; all 'ok' means ready."""
@@ -179,10 +196,9 @@ class WorkerRuntime:
         consumer = self.consumer
         if consumer is None or not consumer.joined:
             checks["kafka"] = "not joined to the consumer group yet"
-        elif consumer.fatal is not None:
-            checks["kafka"] = f"consumer stopped: {consumer.fatal}"
         else:
             checks["kafka"] = "ok"
+        checks["ingestion"] = self.health.check()
         checks["migrations"] = "ok" if self.migrated else "not run yet"
         if self.pool is None:
             checks["database"] = "no pool"

@@ -7,12 +7,21 @@ environment. Mistakes fail here, with a message that says which variable to fix.
 from __future__ import annotations
 
 from typing import Any, Literal
+from urllib.parse import parse_qs, urlsplit
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, model_validator
+from pydantic import (
+    AliasChoices,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from worker.errors import ConfigError
 
+SSLMODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
 EmbedderKind = Literal["hash", "local", "ollama", "openai"]
 OutagePolicy = Literal["pause", "defer"]
 
@@ -71,6 +80,8 @@ class Settings(BaseSettings):
     retry_initial_s: float = Field(default=0.2, gt=0)
     retry_max_s: float = Field(default=10.0, gt=0)
     shutdown_timeout_s: float = Field(default=30.0, gt=0)
+    max_batch_attempts: int = Field(default=3, ge=1, le=100)
+    stall_timeout_s: float = Field(default=600.0, gt=0)
     ledger_retention_days: int = Field(default=30, ge=1)
     hnsw_index: bool = True  # false for bulk loads: create the index afterwards
     db_pool_size: int = Field(default=4, ge=1, le=100)
@@ -85,6 +96,26 @@ class Settings(BaseSettings):
     gateway_publish_timeout_s: float = Field(default=10.0, gt=0)
 
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url_is_well_formed(cls, url: str | None) -> str | None:
+        """Checked without echoing the URL (it may hold a password)."""
+        if not url:
+            return url
+        if not url.startswith(("postgresql://", "postgres://")):
+            raise ValueError(f"must start with postgresql:// (got {url.split(':', 1)[0]}://...)")
+        try:
+            port = urlsplit(url).port
+        except ValueError:
+            raise ValueError("the port is not a number between 1 and 65535") from None
+        if port == 0:
+            raise ValueError("the port is not a number between 1 and 65535")
+        sslmodes = parse_qs(urlsplit(url).query).get("sslmode", [])
+        for mode in sslmodes:
+            if mode not in SSLMODES:
+                raise ValueError(f"sslmode must be one of {', '.join(SSLMODES)} (got {mode!r})")
+        return url
 
     @model_validator(mode="after")
     def _http_embedders_need_a_url(self) -> Settings:
@@ -148,5 +179,6 @@ def load_settings(**overrides: Any) -> Settings:
                 if field.upper() in ("KAFKA_BOOTSTRAP_SERVERS", "DATABASE_URL")
                 else (f"JOBINGEST_{field.upper()}" if field != "settings" else field)
             )
-            problems.append(f"{env}: {error['msg']}")
-        raise ConfigError("invalid configuration:\n  " + "\n  ".join(problems)) from exc
+            message = str(error["msg"]).removeprefix("Value error, ")
+            problems.append(f"{env}: {message}")
+        raise ConfigError("invalid configuration: " + "; ".join(problems)) from None

@@ -153,9 +153,27 @@ async def _init_connection(conn: asyncpg.Connection) -> None:
     await register_vector(conn)
 
 
+# Refusals that no retry fixes: authentication, authorization, no such database.
+_CONFIG_SQLSTATES = ("28", "3D", "42501")
+
+
+async def connect(database_url: str) -> asyncpg.Connection:
+    """A connection; a refusal that is a configuration mistake becomes a ConfigError that
+    names DATABASE_URL (never the password)."""
+    try:
+        return await asyncpg.connect(database_url)
+    except asyncpg.PostgresError as exc:
+        sqlstate = getattr(exc, "sqlstate", "") or ""
+        if sqlstate.startswith(_CONFIG_SQLSTATES):
+            raise ConfigError(f"DATABASE_URL: PostgreSQL refused the connection: {exc}") from None
+        raise
+    except asyncpg.exceptions.ClientConfigurationError as exc:
+        raise ConfigError(f"DATABASE_URL: {exc}") from None
+
+
 async def create_pool(database_url: str, size: int) -> asyncpg.Pool:
     """A pool whose connections speak pgvector. The extension must exist (see migrations)."""
-    bootstrap = await asyncpg.connect(database_url)
+    bootstrap = await connect(database_url)
     try:  # under the migration lock: concurrent CREATE EXTENSION IF NOT EXISTS can still collide
         async with bootstrap.transaction():
             await bootstrap.execute("SELECT pg_advisory_xact_lock($1)", MIGRATION_LOCK)

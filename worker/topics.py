@@ -7,7 +7,11 @@ import contextlib
 import time
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from aiokafka.errors import KafkaConnectionError, KafkaError, TopicAlreadyExistsError
+
+DEFAULT_MAX_MESSAGE_BYTES = 1_048_588  # Kafka's default message.max.bytes
+DLQ_HEADROOM_BYTES = 64 * 1024  # room for the dlq.* headers on top of the original record
 
 
 async def wait_for_broker(bootstrap_servers: str, timeout_s: float = 60.0) -> None:
@@ -31,15 +35,20 @@ async def wait_for_broker(bootstrap_servers: str, timeout_s: float = 60.0) -> No
 
 
 async def ensure_topics(
-    bootstrap_servers: str, topics: dict[str, int], replication_factor: int = 1
+    bootstrap_servers: str,
+    topics: dict[str, int],
+    replication_factor: int = 1,
+    configs: dict[str, dict[str, str]] | None = None,
 ) -> list[str]:
-    """Create missing topics with the given partition counts; return the names created."""
+    """Create missing topics with the given partition counts (and topic configs); return the
+    names created."""
+    configs = configs or {}
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, request_timeout_ms=15000)
     await admin.start()
     try:
         existing = set(await admin.list_topics())
         wanted = [
-            NewTopic(name, partitions, replication_factor)
+            NewTopic(name, partitions, replication_factor, topic_configs=configs.get(name))
             for name, partitions in topics.items()
             if name not in existing
         ]
@@ -50,3 +59,48 @@ async def ensure_topics(
         return [topic.name for topic in wanted]
     finally:
         await admin.close()
+
+
+async def max_message_bytes(bootstrap_servers: str, topic: str) -> int:
+    """The topic's effective ``max.message.bytes`` (its own, else the broker's default)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, request_timeout_ms=15000)
+    await admin.start()
+    try:
+        responses = await admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, topic)])
+    finally:
+        await admin.close()
+    for response in responses:
+        for resource in response.resources:
+            error_code, entries = resource[0], resource[4]
+            if error_code:
+                continue
+            for entry in entries:
+                if entry[0] == "max.message.bytes" and entry[1]:
+                    return int(entry[1])
+    return DEFAULT_MAX_MESSAGE_BYTES
+
+
+def dlq_config(source_max_bytes: int) -> dict[str, str]:
+    """The dead-letter topic takes any record of its source topic plus the dlq.* headers."""
+    return {"max.message.bytes": str(source_max_bytes + DLQ_HEADROOM_BYTES)}
+
+
+async def ensure_event_topics(
+    bootstrap_servers: str,
+    topic: str,
+    partitions: int,
+    replication_factor: int = 1,
+    source_configs: dict[str, str] | None = None,
+) -> list[str]:
+    """The events topic and its dead-letter topic, sized to carry any event as a dead letter."""
+    created = await ensure_topics(
+        bootstrap_servers, {topic: partitions}, replication_factor, {topic: source_configs or {}}
+    )
+    source_max = await max_message_bytes(bootstrap_servers, topic)
+    created += await ensure_topics(
+        bootstrap_servers,
+        {f"{topic}.dlq": partitions},
+        replication_factor,
+        {f"{topic}.dlq": dlq_config(source_max)},
+    )
+    return created

@@ -122,7 +122,7 @@ class ApacheKafka:
         )
         classpath = f"{libs}/*"
         if not (data / "meta.properties").exists():
-            cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+            cluster_id = new_cluster_id()
             subprocess.run(
                 [
                     "java",
@@ -151,3 +151,12 @@ class ApacheKafka:
         if self._proc is not None:
             stop(self._proc)
             self._proc = None
+
+
+def new_cluster_id() -> str:
+    """A KRaft cluster id: 22 url-safe base64 characters of a UUID. One that begins with '-'
+    would be read by StorageTool as an option (about 1 draw in 64): draw again."""
+    while True:
+        cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        if not cluster_id.startswith("-"):
+            return cluster_id

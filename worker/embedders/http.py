@@ -3,7 +3,9 @@
 Texts are grouped into requests by count and by characters; one semaphore caps requests in
 flight per worker; results come back in input order. Timeouts, 5xx and 429 are retried with
 backoff (Retry-After honoured), then surface as EmbedderUnavailable (the batch is retried and
-nothing is committed). Other 4xx mean the server refuses the text: EmbedderRejected.
+nothing is committed). 401, 403 and 404 mean the server refuses *us* (credentials, the model
+name, the URL): EmbedderMisconfigured, which pauses ingestion. Other 4xx mean the server
+refuses the text: EmbedderRejected.
 """
 
 from __future__ import annotations
@@ -21,11 +23,16 @@ from worker.embedders.resilience import (
     backoff_delay,
     parse_retry_after,
 )
-from worker.errors import EmbedderRejected, EmbedderUnavailable
+from worker.errors import EmbedderMisconfigured, EmbedderRejected, EmbedderUnavailable
 from worker.metrics import Metrics
 from worker.settings import Settings
 
 RETRYABLE_STATUS = {408, 425, 429, 500, 502, 503, 504}
+MISCONFIGURED_STATUS = {
+    401: "refused our credentials: check JOBINGEST_EMBEDDER_API_KEY",
+    403: "refused our credentials: check JOBINGEST_EMBEDDER_API_KEY and its permissions",
+    404: "does not know the model or path: check JOBINGEST_EMBEDDER_MODEL and _URL",
+}
 
 
 class HttpEmbedder:
@@ -114,7 +121,7 @@ class HttpEmbedder:
             retry_after: float | None = None
             try:
                 vectors = await self._send(texts)
-            except EmbedderRejected:
+            except (EmbedderRejected, EmbedderMisconfigured):
                 self.breaker.record_success()  # the server answered: it is up
                 raise
             except EmbedderUnavailable as exc:
@@ -156,6 +163,11 @@ class HttpEmbedder:
                 retry_after_s=parse_retry_after(
                     response.headers.get("retry-after"), self.retry_max_s * 10
                 ),
+            )
+        if response.status_code in MISCONFIGURED_STATUS:
+            raise EmbedderMisconfigured(
+                f"{self.provider} embedder at {self.url} answered {response.status_code}: it "
+                f"{MISCONFIGURED_STATUS[response.status_code]} ({response.text[:200]})"
             )
         if response.status_code >= 400:
             raise EmbedderRejected(

@@ -4,19 +4,28 @@ Redrive republishes the original key, value and headers (the ``dlq.*`` headers d
 counts redrives in ``jobingest-redrive-count``; a letter redriven ``max_redrives`` times is
 refused (loop guard). What was redriven is remembered in PostgreSQL, so running redrive
 twice does not send twice unless forced.
+
+A *truncated* letter (``dlq.truncated=true``: the original was too large to dead-letter
+whole) is shown with its original size and SHA-256; redrive re-reads the original from the
+source topic at ``dlq.original.partition``/``dlq.original.offset`` and sends that, provided it
+is still retained and its SHA-256 matches, else refuses the letter with the reason.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiokafka import AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.structs import ConsumerRecord
 
+from worker.dlq import TRUNCATED_HEADER
 from worker.kafka_admin import KafkaAdmin
 from worker.store import Conn
+
+MAX_ORIGINAL_BYTES = 100 * 1024 * 1024
 
 REDRIVE_COUNT_HEADER = "jobingest-redrive-count"
 
@@ -80,13 +89,67 @@ def describe(record: ConsumerRecord) -> dict[str, Any]:
         payload: Any = value.decode("utf-8")
     except UnicodeDecodeError:
         payload = value.hex()
-    return {
+    headers = headers_of(record)
+    shown = {
         "partition": record.partition,
         "offset": record.offset,
         "key": record.key.decode("utf-8", errors="replace") if record.key else None,
-        "headers": headers_of(record),
-        "payload": payload,
+        "headers": headers,
+        "payload": payload if record.value is not None else None,
     }
+    if is_truncated(record):
+        shown["truncated"] = {
+            "original_size": int(headers.get("dlq.original.size", "0") or 0),
+            "original_sha256": headers.get("dlq.original.sha256"),
+            "original": f"{headers.get('dlq.original.topic')} partition "
+            f"{headers.get('dlq.original.partition')} offset {headers.get('dlq.original.offset')}",
+            "note": "the payload is a prefix; redrive re-reads the original while it is retained",
+        }
+    return shown
+
+
+def is_truncated(record: ConsumerRecord) -> bool:
+    return headers_of(record).get(TRUNCATED_HEADER) == "true"
+
+
+async def read_original(
+    bootstrap_servers: str, letter: ConsumerRecord
+) -> tuple[ConsumerRecord | None, str]:
+    """The original record of a truncated letter, re-read from its source topic, or None and
+    why not (no longer retained, or not the same bytes)."""
+    headers = headers_of(letter)
+    try:
+        tp = TopicPartition(headers["dlq.original.topic"], int(headers["dlq.original.partition"]))
+        offset = int(headers["dlq.original.offset"])
+    except (KeyError, ValueError):
+        return None, "the letter does not say where its original is"
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap_servers,
+        enable_auto_commit=False,
+        max_partition_fetch_bytes=MAX_ORIGINAL_BYTES,
+        fetch_max_bytes=MAX_ORIGINAL_BYTES,
+    )
+    await consumer.start()
+    try:
+        consumer.assign([tp])
+        first = (await consumer.beginning_offsets([tp]))[tp]
+        end = (await consumer.end_offsets([tp]))[tp]
+        if not first <= offset < end:
+            return None, f"the original ({tp.topic} {tp.partition}:{offset}) is no longer retained"
+        consumer.seek(tp, offset)
+        for _ in range(10):
+            batch = await consumer.getmany(tp, timeout_ms=2000)
+            for record in batch.get(tp, []):
+                if record.offset == offset:
+                    digest = hashlib.sha256(record.value or b"").hexdigest()
+                    if digest != headers.get("dlq.original.sha256"):
+                        return None, "the record at the original offset is not the same bytes"
+                    return record, ""
+                if record.offset > offset:
+                    break
+        return None, f"the original ({tp.topic} {tp.partition}:{offset}) could not be read"
+    finally:
+        await consumer.stop()
 
 
 @dataclass
@@ -94,6 +157,7 @@ class RedriveReport:
     sent: list[str] = field(default_factory=list)
     already_redriven: list[str] = field(default_factory=list)
     loop_guarded: list[str] = field(default_factory=list)
+    unrecoverable: list[str] = field(default_factory=list)  # truncated, original gone
 
 
 async def redrive(
@@ -124,7 +188,10 @@ async def redrive(
         None
         if dry_run
         else AIOKafkaProducer(
-            bootstrap_servers=bootstrap_servers, acks="all", enable_idempotence=True
+            bootstrap_servers=bootstrap_servers,
+            acks="all",
+            enable_idempotence=True,
+            max_request_size=MAX_ORIGINAL_BYTES,
         )
     )
     if producer is not None:
@@ -139,17 +206,26 @@ async def redrive(
             elif count >= max_redrives:
                 report.loop_guarded.append(where)
             else:
+                source = record
+                if is_truncated(record):
+                    found, why = await read_original(bootstrap_servers, record)
+                    if found is None:
+                        report.unrecoverable.append(f"{where}: {why}")
+                        if on_progress is not None:
+                            on_progress(1)
+                        continue
+                    source = found
                 if producer is not None:
                     original = [
                         (k, v)
-                        for k, v in (record.headers or ())
+                        for k, v in (source.headers or ())
                         if not k.startswith("dlq.") and k != REDRIVE_COUNT_HEADER
                     ]
                     original.append((REDRIVE_COUNT_HEADER, str(count + 1).encode()))
                     await producer.send_and_wait(
                         headers["dlq.original.topic"],
-                        value=record.value,
-                        key=record.key,
+                        value=source.value,
+                        key=source.key,
                         headers=original,
                     )
                     await conn.execute(

@@ -1,0 +1,69 @@
+"""FastAPI dependencies: the resources, the authenticated client, the pool and publisher."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import asyncpg
+from fastapi import Depends, Request
+
+from producers.gateway.access import authenticate
+from producers.gateway.errors import ApiError
+from producers.gateway.resources import Resources
+from producers.publisher import JobEventPublisher
+from worker.api import Embedder, Settings
+
+
+def resources(request: Request) -> Resources:
+    found: Resources = request.app.state.resources
+    return found
+
+
+ResourcesDep = Annotated[Resources, Depends(resources)]
+
+
+def settings(res: ResourcesDep) -> Settings:
+    return res.settings
+
+
+def pool(res: ResourcesDep) -> asyncpg.Pool:
+    if res.pool is None:
+        raise ApiError(503, "not_ready", "starting or stopping", {"Retry-After": "5"})
+    return res.pool
+
+
+def publisher(res: ResourcesDep) -> JobEventPublisher:
+    if res.publisher is None:
+        raise ApiError(503, "not_ready", "starting or stopping", {"Retry-After": "5"})
+    return res.publisher
+
+
+def embedder(res: ResourcesDep) -> Embedder:
+    if res.embedder is None:
+        raise ApiError(503, "not_ready", "starting or stopping", {"Retry-After": "5"})
+    return res.embedder
+
+
+def client(request: Request, res: ResourcesDep) -> str:
+    """The caller's identity (a prefix of its key digest), after authentication and rate limit."""
+    given = request.headers.get("x-api-key")
+    auth = request.headers.get("authorization", "")
+    if not given and auth.lower().startswith("bearer "):
+        given = auth[7:].strip()
+    digest = authenticate(given, res.settings.gateway_key_hashes)
+    if digest is None:
+        raise ApiError(
+            401, "unauthorized", "a valid API key is required (X-API-Key or Authorization: Bearer)"
+        )
+    wait = res.limiter.acquire(digest)
+    if wait:
+        raise ApiError(429, "rate_limited", "too many requests for this API key",
+                       {"Retry-After": str(max(1, int(wait + 0.999)))})  # fmt: skip
+    return digest[:16]
+
+
+Client = Annotated[str, Depends(client)]
+Pool = Annotated[asyncpg.Pool, Depends(pool)]
+Publisher = Annotated[JobEventPublisher, Depends(publisher)]
+EmbedderDep = Annotated[Embedder, Depends(embedder)]
+SettingsDep = Annotated[Settings, Depends(settings)]

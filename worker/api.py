@@ -1,0 +1,37 @@
+"""What other parts of jobingest (the HTTP gateway) use of the worker: this module only.
+
+Everything here is stable for them; everything else in ``worker`` is internal.
+"""
+
+from __future__ import annotations
+
+from worker.embedders import Embedder, build_embedder
+from worker.errors import ConfigError
+from worker.http import GracefulServer
+from worker.read import (
+    EXPORT_COLUMNS,
+    SearchFilters,
+    export_rows,
+    get_job,
+    has_jobs_table,
+    search_jobs,
+)
+from worker.settings import Settings, load_settings
+from worker.store import connect, create_pool
+
+__all__ = [
+    "EXPORT_COLUMNS",
+    "ConfigError",
+    "Embedder",
+    "GracefulServer",
+    "SearchFilters",
+    "Settings",
+    "build_embedder",
+    "connect",
+    "create_pool",
+    "export_rows",
+    "get_job",
+    "has_jobs_table",
+    "load_settings",
+    "search_jobs",
+]
