@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
+import asyncpg
 import httpx
 import pytest
 
@@ -22,6 +26,7 @@ from worker.bench.measure import peak_rss_mb
 from worker.devstack.apache_kafka import ApacheKafka
 from worker.devstack.apache_kafka import available as apache_available
 from worker.devstack.procs import free_port
+from worker.migrations import migrate
 from worker.settings import Settings
 
 KEY = "test-key-1"
@@ -245,10 +250,6 @@ async def test_fuzzing_the_openapi_schema_finds_no_server_error(
     schemathesis = Path(sys.executable).parent / "schemathesis"
     if not schemathesis.exists():
         pytest.skip("schemathesis is not installed")
-    import asyncpg
-
-    from worker.migrations import migrate
-
     conn = await asyncpg.connect(settings.require_database())
     try:  # the jobs table a worker would have created
         await migrate(conn, "hash-v1", 384)
@@ -261,3 +262,193 @@ async def test_fuzzing_the_openapi_schema_finds_no_server_error(
         capture_output=True, text=True, timeout=600,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+
+
+# -- defects found by trying the gateway as a user and as an attacker ------------------------
+
+
+async def test_fifty_concurrent_requests_with_one_key_publish_exactly_once(
+    http: httpx.AsyncClient, settings: Settings
+) -> None:
+    body = json.dumps([job_event("race-1"), job_event("race-2")]).encode()
+    headers = {"X-Idempotency-Key": "race-key", "content-type": "application/json"}
+    answers = await asyncio.gather(
+        *(http.post("/v1/events", content=body, headers=headers) for _ in range(50))
+    )
+    statuses = sorted(a.status_code for a in answers)
+    assert set(statuses) <= {202, 409}, statuses
+    originals = [
+        a for a in answers if a.status_code == 202 and "idempotent-replayed" not in a.headers
+    ]
+    assert len(originals) == 1
+    assert all(a.json() == originals[0].json() for a in answers if a.status_code == 202)
+    assert all(a.json()["error"] == "in_progress" and a.headers["retry-after"]
+               for a in answers if a.status_code == 409)  # fmt: skip
+    published = await read_all(settings.require_kafka(), settings.topic)
+    assert sorted(r.key for r in published) == [b"greenhouse:race-1", b"greenhouse:race-2"]
+
+
+async def test_expired_idempotency_keys_are_pruned_in_the_background(
+    settings: Settings, tmp_path: Path
+) -> None:
+    gw = Gateway(settings, tmp_path / "gw.log", JOBINGEST_GATEWAY_IDEMPOTENCY_PRUNE_S="0.5")
+    try:
+        await gw.ready()
+        conn = await asyncpg.connect(settings.require_database())
+        try:
+            await conn.execute(
+                "INSERT INTO gateway_idempotency (client, key, body_sha256, status, response, created_at) "
+                "SELECT 'c', 'old-' || i, 'x', 202, '{}'::jsonb, now() - interval '3 days' "
+                "FROM generate_series(1, 2500) AS i"
+            )
+            await conn.execute(
+                "INSERT INTO gateway_idempotency (client, key, body_sha256, status, response) "
+                "VALUES ('c', 'fresh', 'x', 202, '{}'::jsonb)"
+            )
+
+            async def pruned() -> bool:
+                return await conn.fetchval("SELECT count(*) FROM gateway_idempotency") == 1
+
+            await wait_until(pruned, timeout_s=20, what="expired keys pruned")
+        finally:
+            await conn.close()
+        async with httpx.AsyncClient(base_url=gw.url) as client:
+            metrics = (await client.get("/metrics")).text
+        assert "jobingest_gateway_idempotency_pruned_total 2500.0" in metrics
+    finally:
+        gw.stop()
+
+
+async def test_csv_cells_that_spreadsheets_would_run_are_neutralised(
+    http: httpx.AsyncClient, settings: Settings
+) -> None:
+    titles = ['=HYPERLINK("http://evil.example","click")', "+1+1", "-2+3", "@SUM(1,1)",
+              "\tTabbed", "Plain - title"]  # fmt: skip
+    events = [
+        job_event(f"f{i}", title=t, company="=cmd|' /C calc'!A0") for i, t in enumerate(titles)
+    ]
+    assert (await http.post("/v1/events", json=events)).status_code == 202
+    async with running_worker(settings) as runtime:
+        await wait_until(lambda: handled_at_least(runtime, len(events)), what="ingested")
+    text = (await http.get("/v1/jobs/export.csv")).text
+    rows = {row["external_id"]: row for row in csv.DictReader(io.StringIO(text))}
+    for i, title in enumerate(titles[:4]):
+        assert rows[f"f{i}"]["title"] == "'" + title
+        assert rows[f"f{i}"]["company"].startswith("'=")
+    assert rows["f4"]["title"] == "Tabbed"  # the contract strips surrounding whitespace
+    assert rows["f5"]["title"] == "Plain - title"
+
+
+async def test_client_input_that_used_to_be_a_500_is_a_4xx_with_a_request_id(
+    http: httpx.AsyncClient, settings: Settings
+) -> None:
+    conn = await asyncpg.connect(settings.require_database())
+    try:
+        await migrate(conn, "hash-v1", 384)
+    finally:
+        await conn.close()
+    deep = b"[" * 100_000 + b"]" * 100_000
+    removed = job_event("gone", "job.removed")
+    removed["occurred_at"] = "0001-01-01T00:00:00+01:00"
+    nested = job_event("nested")
+    nested["extra"] = json.loads("[" * 500 + "]" * 500)  # deeper than workers read
+    cases = [
+        await http.post("/v1/events", content=deep),
+        await http.post("/v1/events", json=removed),
+        await http.post("/v1/events", json=nested),
+        await http.get("/v1/jobs/greenhouse/%00"),
+        await http.get("/v1/jobs/search", params={"q": "nurse\x00"}),
+        await http.get("/v1/jobs/search", params={"q": "nurse", "location": "Ber\x00lin"}),
+        await http.get("/v1/jobs/export.csv", params={"location": "\x00"}),
+    ]
+    for response in cases:
+        assert 400 <= response.status_code < 500, (response.request.url, response.text)
+        assert response.json()["request_id"]
+
+
+async def test_uploads_report_every_bad_line_once_and_keep_going(
+    http: httpx.AsyncClient, settings: Settings
+) -> None:
+    removed = job_event("gone", "job.removed")
+    removed["occurred_at"] = "0001-01-01T00:00:00+01:00"
+    lines = [
+        json.dumps(job_event("u1")).encode(),
+        json.dumps(removed).encode(),  # used to raise OverflowError after u1 was published
+        b'{"x": "' + b"y" * 3_000_000 + b'"}',  # overlong: reported once
+        json.dumps(job_event("u2")).encode(),
+    ]
+
+    async def body() -> AsyncIterator[bytes]:
+        data = b"\n".join(lines) + b"\n"
+        for start in range(0, len(data), 65_536):
+            yield data[start : start + 65_536]
+
+    response = await http.post("/v1/events:upload", content=body())
+    assert response.status_code == 202, response.text
+    summary = response.json()
+    assert (summary["lines"], summary["accepted"], summary["rejected"]) == (4, 2, 2)
+    assert [r["line"] for r in summary["rejected_lines"]] == [2, 3]
+    keys = sorted(r.key for r in await read_all(settings.require_kafka(), settings.topic))
+    assert keys == [b"greenhouse:u1", b"greenhouse:u2"]
+
+
+async def test_ids_with_slashes_wildcard_locations_and_long_request_ids(
+    http: httpx.AsyncClient, settings: Settings
+) -> None:
+    events = [job_event("team/4711", location="100% Remote_EU"),
+              job_event("plain", location="Berlin 1000 Remote EU")]  # fmt: skip
+    assert (await http.post("/v1/events", json=events)).status_code == 202
+    async with running_worker(settings) as runtime:
+        await wait_until(lambda: handled_at_least(runtime, 2), what="ingested")
+    one = await http.get("/v1/jobs/greenhouse/team/4711")
+    assert one.status_code == 200 and one.json()["external_id"] == "team/4711"
+    for location in ("%", "0% R", "_EU"):
+        found = await http.get("/v1/jobs/search", params={"q": "engineer", "location": location})
+        assert [r["external_id"] for r in found.json()["results"]] == ["team/4711"], location
+        exported = (await http.get("/v1/jobs/export.csv", params={"location": location})).text
+        assert len(exported.splitlines()) == 2, location
+    long_id = await http.get("/healthz", headers={"X-Request-ID": "r" * 8000})
+    assert len(long_id.headers["x-request-id"]) == 32
+    kept = await http.get("/healthz", headers={"X-Request-ID": "trace-123"})
+    assert kept.headers["x-request-id"] == "trace-123"
+
+
+async def test_sigterm_drains_in_flight_requests_and_exits_0(
+    settings: Settings, tmp_path: Path
+) -> None:
+    gw = Gateway(settings, tmp_path / "gw.log")
+    await gw.ready()
+    async with httpx.AsyncClient(base_url=gw.url, headers=HEADERS, timeout=60) as client:
+
+        async def slow_upload() -> httpx.Response:
+            async def body() -> AsyncIterator[bytes]:
+                for i in range(20):
+                    yield (json.dumps(job_event(f"drain-{i}")) + "\n").encode()
+                    await asyncio.sleep(0.1)
+
+            return await client.post("/v1/events:upload", content=body())
+
+        in_flight = asyncio.create_task(slow_upload())
+        await asyncio.sleep(0.5)
+        gw.proc.send_signal(signal.SIGTERM)
+        response = await in_flight
+    code = await asyncio.to_thread(gw.proc.wait, 30)
+    assert response.status_code == 202 and response.json()["accepted"] == 20
+    assert code == 0
+    keys = {r.key for r in await read_all(settings.require_kafka(), settings.topic)}
+    assert keys == {f"greenhouse:drain-{i}".encode() for i in range(20)}
+
+
+async def test_a_database_failing_at_start_up_closes_what_was_opened(
+    settings: Settings, tmp_path: Path
+) -> None:
+    from worker.store import database_url_for
+
+    broken = settings.model_copy(
+        update={"database_url": database_url_for(settings.require_database(), "no_such_db")}
+    )
+    gw = Gateway(broken, tmp_path / "gw.log")
+    code = await asyncio.to_thread(gw.proc.wait, 30)
+    assert code != 0
+    log = (tmp_path / "gw.log").read_text()
+    assert "DATABASE_URL" in log

@@ -93,6 +93,7 @@ class Settings(BaseSettings):
     gateway_max_batch: int = Field(default=500, ge=1)
     gateway_max_body_bytes: int = Field(default=5_000_000, ge=1_000)
     gateway_idempotency_ttl_h: float = Field(default=24.0, gt=0)
+    gateway_idempotency_prune_s: float = Field(default=300.0, gt=0)
     gateway_publish_timeout_s: float = Field(default=10.0, gt=0)
 
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"

@@ -20,8 +20,6 @@ from worker.api import Embedder, Settings, build_embedder, create_pool
 
 log = logging.getLogger("jobingest.gateway")
 
-PRUNE_INTERVAL_S = 300.0
-
 
 class GatewayMetrics:
     def __init__(self) -> None:
@@ -91,7 +89,7 @@ class Resources:
                     log.info("idempotency keys pruned", extra={"removed": removed})
             except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
                 log.warning("idempotency prune failed: %s", exc)
-            await asyncio.sleep(PRUNE_INTERVAL_S)
+            await asyncio.sleep(self.settings.gateway_idempotency_prune_s)
 
     @staticmethod
     async def _close_publisher(publisher: JobEventPublisher, limit: float) -> None:
