@@ -452,3 +452,35 @@ async def test_a_database_failing_at_start_up_closes_what_was_opened(
     assert code != 0
     log = (tmp_path / "gw.log").read_text()
     assert "DATABASE_URL" in log
+
+
+async def test_search_modes_filters_and_cursor_pages(
+    http: httpx.AsyncClient, settings: Settings
+) -> None:
+    events = [job_event(f"h{i}", title=f"Python Engineer {i}", location=["Berlin", "Paris"][i % 2],
+                        employment_type=["full_time", "contract"][i % 2], tags=["python", "go"])
+              for i in range(25)]  # fmt: skip
+    events.append(job_event("kt", title="Android Developer", description="Kotlin and Compose."))
+    assert (await http.post("/v1/events", json=events)).status_code == 202
+    async with running_worker(settings) as runtime:
+        await wait_until(lambda: handled_at_least(runtime, len(events)), what="ingested")
+    kotlin = (await http.get("/v1/jobs/search", params={"q": "kotlin"})).json()["results"]
+    assert kotlin[0]["external_id"] == "kt" and "kotlin" in kotlin[0]["why"]["matched_terms"]
+    params = {"q": "python engineer", "location": "Berlin", "employment_type": "full_time",
+              "tag": ["python", "go"], "limit": 5, "mode": "lexical"}  # fmt: skip
+    seen: list[str] = []
+    cursor = None
+    while True:
+        page = (
+            await http.get(
+                "/v1/jobs/search", params={**params, **({"cursor": cursor} if cursor else {})}
+            )
+        ).json()
+        seen += [r["external_id"] for r in page["results"]]
+        assert all(r["location"] == "Berlin" for r in page["results"])
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert sorted(seen) == sorted(f"h{i}" for i in range(0, 25, 2))
+    other = await http.get("/v1/jobs/search", params={"q": "nurse", "cursor": "bm9wZQ"})
+    assert other.status_code == 422 and other.json()["error"] == "invalid_cursor"

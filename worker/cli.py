@@ -202,19 +202,60 @@ def schemas_export(
 def search(
     query: Annotated[str, typer.Argument(help="What you are looking for, in words.")],
     limit: Annotated[int, typer.Option(min=1, max=1000)] = 10,
+    mode: Annotated[
+        str, typer.Option(help="hybrid (lexical + semantic, fused) | semantic | lexical")
+    ] = "hybrid",
+    offset: Annotated[int, typer.Option(min=0, help="Skip this many results.")] = 0,
+    page: Annotated[
+        int | None, typer.Option(min=1, help="Page number (of --limit results).")
+    ] = None,
     remote: Annotated[str | None, typer.Option(help="remote | hybrid | onsite")] = None,
     location: Annotated[str | None, typer.Option(help="Substring of the location.")] = None,
-    salary_min: Annotated[float | None, typer.Option(help="Minimum salary.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
+    salary_min: Annotated[
+        float | None, typer.Option(help="The range reaches at least this.")
+    ] = None,
+    salary_max: Annotated[
+        float | None, typer.Option(help="The range starts at most at this.")
+    ] = None,
+    currency: Annotated[str | None, typer.Option(help="ISO 4217 code, e.g. EUR.")] = None,
+    period: Annotated[str | None, typer.Option(help="hour | day | month | year")] = None,
+    employment_type: Annotated[
+        str | None, typer.Option(help="full_time | part_time | contract | internship | temporary")
+    ] = None,
+    source: Annotated[str | None, typer.Option(help="Only jobs from this source.")] = None,
+    posted_after: Annotated[str | None, typer.Option(help="ISO 8601 datetime with offset.")] = None,
+    tag: Annotated[list[str] | None, typer.Option(help="Required tag (repeatable).")] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="JSON output, with why each matched.")
+    ] = False,
     database_url: DatabaseOpt = None,
 ) -> None:
-    """Semantic search over active jobs."""
+    """Search active jobs: hybrid lexical + semantic ranking, with filters and pages."""
+    from datetime import datetime
+
     from worker import store
     from worker.embedders import build_embedder
-    from worker.read import SearchFilters, search_jobs
+    from worker.read import MODES, SearchFilters, search_jobs
 
-    if remote not in (None, "remote", "hybrid", "onsite"):
-        raise fail("--remote must be remote, hybrid or onsite", 2)
+    choices = {
+        "--mode": (mode, MODES),
+        "--remote": (remote, ("remote", "hybrid", "onsite")),
+        "--period": (period, ("hour", "day", "month", "year")),
+        "--employment-type": (
+            employment_type, ("full_time", "part_time", "contract", "internship", "temporary")
+        ),
+    }  # fmt: skip
+    for flag, (value, allowed) in choices.items():
+        if value is not None and value not in allowed:
+            raise fail(f"{flag} must be one of {', '.join(allowed)}", 2)
+    when = None
+    if posted_after is not None:
+        try:
+            when = datetime.fromisoformat(posted_after)
+        except ValueError:
+            raise fail(f"--posted-after: not an ISO 8601 datetime: {posted_after!r}", 2) from None
+        if when.tzinfo is None:
+            raise fail("--posted-after needs an offset, e.g. 2026-03-01T00:00:00+00:00", 2)
     settings = configured(("database",), database_url=database_url)
     url = settings.require_database()
     try:
@@ -222,36 +263,48 @@ def search(
     except ConfigError as exc:
         raise fail(str(exc), 2) from None
     filters = SearchFilters(
-        remote, location, Decimal(str(salary_min)) if salary_min is not None else None
-    )
+        remote=remote, location=location,
+        salary_min=Decimal(str(salary_min)) if salary_min is not None else None,
+        salary_max=Decimal(str(salary_max)) if salary_max is not None else None,
+        salary_currency=currency.upper() if currency else None, salary_period=period,
+        employment_type=employment_type, source=source, posted_after=when, tags=tuple(tag or ()),
+    )  # fmt: skip
+    start = (page - 1) * limit if page is not None else offset
 
     async def find() -> list[dict[str, Any]]:
         pool = await store.create_pool(url, 1)
         try:
             async with pool.acquire() as conn:
-                return await search_jobs(conn, embedder, query, filters, limit)
+                return await search_jobs(
+                    conn, embedder, query, filters, limit, mode=mode,  # type: ignore[arg-type]
+                    offset=start, config=settings.search_config,
+                )  # fmt: skip
         finally:
             await pool.close()
             await embedder.close()
 
     results = run(find())
     if as_json:
-        out.print_json(json.dumps(results, default=str))
+        print(json.dumps(results, default=str))
         return
-    if not embedder.semantic:
+    if not embedder.semantic and mode != "lexical":
         err.print(
-            "[yellow]note: the hash embedder is not semantic; rankings are arbitrary[/yellow]"
+            "[yellow]note: the hash embedder is not semantic; its part of the ranking is arbitrary[/yellow]"
         )
-    table = Table(title=f"“{query}”: {len(results)} jobs")
-    for column in ("score", "title", "company", "location", "remote", "salary", "job"):
+    table = Table(title=f"“{query}”: {len(results)} jobs ({mode}, from {start + 1})")
+    for column in ("score", "title", "company", "location", "remote", "salary", "why", "job"):
         table.add_column(column)
     for row in results:
         salary = f"{row['salary_min'] or ''}-{row['salary_max'] or ''} {row['salary_currency'] or ''}".strip(
             " -"
         )
+        why = row["why"]
+        reason = ", ".join(why.get("matched_terms", []))
+        if "semantic_score" in why:
+            reason = (reason + f" ~{why['semantic_score']:.2f}").strip()
         table.add_row(
-            f"{row['score']:.3f}", row["title"], row["company"], row["location"] or "",
-            row["remote"] or "", salary, f"{row['source']}:{row['external_id']}",
+            f"{row['score']:.4f}", row["title"], row["company"], row["location"] or "",
+            row["remote"] or "", salary, reason, f"{row['source']}:{row['external_id']}",
         )  # fmt: skip
     out.print(table)
 

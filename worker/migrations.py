@@ -72,18 +72,64 @@ CREATE TABLE IF NOT EXISTS jobingest_redrives (
 );
 """
 
+# Lexical search: a weighted tsvector kept by PostgreSQL itself (title A; company and tags B;
+# location C; description D), a GIN index, and B-tree indexes for the filters people use.
+_SEARCH_DDL = """
+CREATE OR REPLACE FUNCTION jobingest_tags_text(text[]) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT array_to_string($1, ' ') $$;
+ALTER TABLE jobs ADD COLUMN IF NOT EXISTS search_tsv tsvector GENERATED ALWAYS AS (
+    setweight(to_tsvector('{cfg}', coalesce(title, '')), 'A') ||
+    setweight(to_tsvector('{cfg}', coalesce(company, '') || ' ' || jobingest_tags_text(tags)), 'B') ||
+    setweight(to_tsvector('{cfg}', coalesce(location, '')), 'C') ||
+    setweight(to_tsvector('{cfg}', coalesce(description, '')), 'D')
+) STORED;
+CREATE INDEX IF NOT EXISTS jobs_search_tsv ON jobs USING gin (search_tsv) WHERE deleted_at IS NULL;
+CREATE INDEX IF NOT EXISTS jobs_filter_remote ON jobs (remote, employment_type) WHERE deleted_at IS NULL;
+CREATE INDEX IF NOT EXISTS jobs_filter_posted ON jobs (posted_at) WHERE deleted_at IS NULL;
+CREATE INDEX IF NOT EXISTS jobs_filter_salary ON jobs (salary_currency, salary_period, salary_max)
+    WHERE deleted_at IS NULL;
+CREATE INDEX IF NOT EXISTS jobs_filter_tags ON jobs USING gin (tags) WHERE deleted_at IS NULL;
+"""
+_TRGM = """
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+CREATE INDEX IF NOT EXISTS jobs_filter_location ON jobs USING gin (location gin_trgm_ops)
+    WHERE deleted_at IS NULL;
+"""
+
 _HNSW = (
     "CREATE INDEX IF NOT EXISTS jobs_embedding_hnsw ON jobs "
     "USING hnsw (embedding vector_cosine_ops) WHERE deleted_at IS NULL"
 )
 
 
-async def migrate(conn: Conn, model: str, dims: int, hnsw_index: bool = True) -> None:
+async def migrate(
+    conn: Conn, model: str, dims: int, hnsw_index: bool = True, search_config: str = "english"
+) -> None:
     """Create or check the schema. Refuses a model or dimension other than the table's."""
+    if not await conn.fetchval(
+        "SELECT EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname = $1)", search_config
+    ):
+        raise ConfigError(
+            f"JOBINGEST_SEARCH_CONFIG: PostgreSQL has no text search configuration "
+            f"{search_config!r} (see \\dF in psql; e.g. english, german, simple)"
+        )
     async with conn.transaction():
         await conn.execute("SELECT pg_advisory_xact_lock($1)", MIGRATION_LOCK)
         await conn.execute(_DDL.format(dims=int(dims)))
         await conn.execute(_OPS_DDL)
+        stored = await conn.fetchval("SELECT value FROM jobingest_meta WHERE key = 'search_config'")
+        if stored is not None and stored != search_config:  # rebuilt with the new configuration
+            await conn.execute("ALTER TABLE jobs DROP COLUMN IF EXISTS search_tsv")
+        await conn.execute(_SEARCH_DDL.format(cfg=search_config))
+        await conn.execute(
+            "INSERT INTO jobingest_meta (key, value) VALUES ('search_config', $1) "
+            "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+            search_config,
+        )
+        if await conn.fetchval(
+            "SELECT count(*) > 0 FROM pg_available_extensions WHERE name = 'pg_trgm'"
+        ):
+            await conn.execute(_TRGM)
         if hnsw_index:
             await conn.execute(_HNSW)
         await conn.execute(

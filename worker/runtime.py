@@ -59,7 +59,13 @@ class WorkerRuntime:
         self.embedder = build_embedder(settings, self.metrics)
         self.pool = await store.create_pool(settings.require_database(), settings.db_pool_size)
         async with self.pool.acquire() as conn:
-            await migrate(conn, self.embedder.model, self.embedder.dims, settings.hnsw_index)
+            await migrate(
+                conn,
+                self.embedder.model,
+                self.embedder.dims,
+                settings.hnsw_index,
+                settings.search_config,
+            )
         self.migrated = True
         self.metrics.build_info.info(
             {

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import base64
 import csv
+import hashlib
 import io
 import json
 from collections.abc import AsyncIterator
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse, StreamingResponse
+from pydantic import AwareDatetime
 
-from producers.gateway.deps import Client, EmbedderDep, Pool
+from producers.gateway.deps import Client, EmbedderDep, Pool, SettingsDep
 from producers.gateway.errors import ApiError
 from worker.api import (
     EXPORT_COLUMNS,
@@ -26,8 +29,56 @@ from worker.api import (
 router = APIRouter(tags=["jobs"])
 
 Remote = Literal["remote", "hybrid", "onsite"]
-Location = Annotated[str | None, Query(max_length=200)]
-SalaryMin = Annotated[Decimal | None, Query(ge=0, le=10**12)]
+EmploymentType = Literal["full_time", "part_time", "contract", "internship", "temporary"]
+Period = Literal["hour", "day", "month", "year"]
+Money = Annotated[Decimal | None, Query(ge=0, le=10**12)]
+MAX_OFFSET = 1_000
+
+
+def job_filters(
+    remote: Remote | None = None,
+    location: Annotated[str | None, Query(max_length=200, description="Substring.")] = None,
+    salary_min: Annotated[Money, Query(description="The range reaches at least this.")] = None,
+    salary_max: Annotated[Money, Query(description="The range starts at most at this.")] = None,
+    salary_currency: Annotated[str | None, Query(pattern="^[A-Z]{3}$")] = None,
+    salary_period: Period | None = None,
+    employment_type: EmploymentType | None = None,
+    source: Annotated[str | None, Query(max_length=64)] = None,
+    posted_after: AwareDatetime | None = None,
+    tag: Annotated[list[str] | None, Query(max_length=20, description="Required tags.")] = None,
+) -> SearchFilters:
+    return SearchFilters(
+        remote=remote, location=location, salary_min=salary_min, salary_max=salary_max,
+        salary_currency=salary_currency, salary_period=salary_period,
+        employment_type=employment_type, source=source, posted_after=posted_after,
+        tags=tuple(tag or ()),
+    )  # fmt: skip
+
+
+Filters = Annotated[SearchFilters, Depends(job_filters)]
+
+
+def _fingerprint(q: str, mode: str, filters: SearchFilters, limit: int) -> str:
+    return hashlib.sha256(repr((q, mode, filters, limit)).encode()).hexdigest()[:12]
+
+
+def encode_cursor(offset: int, fingerprint: str) -> str:
+    return base64.urlsafe_b64encode(f"{offset}:{fingerprint}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, fingerprint: str) -> int:
+    """The offset a cursor stands for; it only continues the search that issued it."""
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        offset, issued_for = text.split(":", 1)
+        value = int(offset)
+    except (ValueError, UnicodeDecodeError):
+        raise ApiError(422, "invalid_cursor", "the cursor is not one this API issued") from None
+    if issued_for != fingerprint or not 0 <= value <= MAX_OFFSET:
+        raise ApiError(422, "invalid_cursor", "the cursor belongs to another search")
+    return value
+
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -52,34 +103,38 @@ async def require_jobs_table(conn: Any) -> None:
         )
 
 
-@router.get("/v1/jobs/search", summary="Semantic search over active jobs")
+@router.get("/v1/jobs/search", summary="Search active jobs: hybrid, semantic or lexical")
 async def search(
     who: Client,
     pool: Pool,
     embedder: EmbedderDep,
+    settings: SettingsDep,
+    filters: Filters,
     q: Annotated[str, Query(min_length=1, max_length=500)],
-    remote: Remote | None = None,
-    location: Location = None,
-    salary_min: SalaryMin = None,
+    mode: Literal["hybrid", "semantic", "lexical"] = "hybrid",
     limit: Annotated[int, Query(ge=1, le=100)] = 10,
+    cursor: Annotated[
+        str | None, Query(max_length=200, description="next_cursor of a page.")
+    ] = None,
 ) -> JSONResponse:
+    """Results carry ``why`` (semantic score, matched terms); ``next_cursor`` continues."""
+    fingerprint = _fingerprint(q, mode, filters, limit)
+    offset = decode_cursor(cursor, fingerprint) if cursor else 0
     async with pool.acquire() as conn:
         await require_jobs_table(conn)
         rows = await search_jobs(
-            conn, embedder, q, SearchFilters(remote, location, salary_min), limit
-        )
-    return as_json({"results": rows})
+            conn, embedder, q, filters, limit + 1, mode=mode, offset=offset,
+            config=settings.search_config,
+        )  # fmt: skip
+    more = len(rows) > limit and offset + limit <= MAX_OFFSET
+    return as_json({
+        "results": rows[:limit],
+        "next_cursor": encode_cursor(offset + limit, fingerprint) if more else None,
+    })  # fmt: skip
 
 
 @router.get("/v1/jobs/export.csv", summary="Active jobs as CSV, streamed")
-async def export(
-    who: Client,
-    pool: Pool,
-    remote: Remote | None = None,
-    location: Location = None,
-    salary_min: SalaryMin = None,
-) -> StreamingResponse:
-    filters = SearchFilters(remote, location, salary_min)
+async def export(who: Client, pool: Pool, filters: Filters) -> StreamingResponse:
     conn = await pool.acquire()
     transaction = conn.transaction()
     started = False

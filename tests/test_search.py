@@ -1,0 +1,211 @@
+"""Search people can trust: full pages under filters, hybrid ranking, filters, pagination."""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import asyncpg
+import numpy as np
+import pytest
+from pgvector.asyncpg import register_vector
+
+from tests.events import T0, job_event
+from tests.support import ROOT
+from worker.decode import Decoded, decode
+from worker.embedders import HashEmbedder
+from worker.migrations import migrate
+from worker.plan import rows_and_texts
+from worker.read import SearchFilters, search_jobs
+from worker.store import apply_batch
+
+CITIES = ["Berlin, Germany", "Paris, France", "Madrid, Spain", "Austin, TX", "Toronto, Canada",
+          "Remote (EU)", "London, UK", "Chicago, IL"]  # fmt: skip
+DIMS = 32
+
+
+async def load(conn: asyncpg.Connection, events: list[dict], embedder: HashEmbedder) -> None:
+    """Rows through the worker's own write path (COPY + upsert), embedded with `embedder`."""
+    from tests.events import raw
+
+    await register_vector(conn)
+    for start in range(0, len(events), 2000):
+        chunk = []
+        for i, event in enumerate(events[start : start + 2000]):
+            item = decode(raw(event, offset=start + i))
+            assert isinstance(item, Decoded)
+            chunk.append(item)
+        applying = {(d.event.source, d.event.job.external_id): d for d in chunk}
+        rows, texts = rows_and_texts(applying, 2000)
+        vectors = dict(
+            zip(texts, await embedder.embed_documents(list(texts.values())), strict=True)
+        )
+        for row in rows.values():
+            if row.content_hash is not None:
+                row.embedding, row.embedding_model = vectors[row.content_hash], embedder.model
+        await apply_batch(
+            conn, list(rows.values()), [d.idempotency_key for d in chunk], model=embedder.model
+        )
+
+
+@pytest.fixture
+async def big(db: asyncpg.Connection) -> tuple[asyncpg.Connection, HashEmbedder]:
+    """20,000 active jobs, with the HNSW index built after the load."""
+    embedder = HashEmbedder("hash-v1", DIMS)
+    await migrate(db, embedder.model, DIMS, hnsw_index=False)
+    rnd = random.Random(7)
+    events = [
+        job_event(
+            f"j{i}", at=i, title=f"{rnd.choice(['Backend', 'Data', 'Frontend', 'Platform'])} Engineer {i}",
+            location=rnd.choice(CITIES), remote=rnd.choice(["remote", "hybrid", "onsite"]),
+            salary_min=rnd.randrange(30, 90) * 1000, salary_max=rnd.randrange(90, 150) * 1000,
+            salary_currency=rnd.choice(["EUR", "USD"]), tags=[rnd.choice(["python", "go", "java"])],
+            employment_type=rnd.choice(["full_time", "contract"]),
+            posted_at=(T0 - timedelta(days=rnd.randrange(0, 90))).isoformat(),
+        )
+        for i in range(20_000)
+    ]  # fmt: skip
+    await load(db, events, embedder)
+    await db.execute(
+        "CREATE INDEX jobs_embedding_hnsw ON jobs USING hnsw (embedding vector_cosine_ops) "
+        "WHERE deleted_at IS NULL"
+    )
+    await db.execute("ANALYZE jobs")
+    await register_vector(db)
+    return db, embedder
+
+
+async def test_selective_filters_on_20000_rows_return_full_pages_in_distance_order(
+    big: tuple[asyncpg.Connection, HashEmbedder],
+) -> None:
+    conn, embedder = big
+    cases = [
+        SearchFilters(remote="remote", location="Berlin"),  # ~1/24 of the table
+        SearchFilters(remote="onsite", location="Toronto", salary_currency="EUR",
+                      employment_type="contract"),  # ~1/200
+        SearchFilters(location="Madrid", tags=("go",), salary_min=Decimal(140_000)),  # very few
+        SearchFilters(posted_after=T0 - timedelta(days=3), remote="hybrid"),
+    ]  # fmt: skip
+    for filters in cases:
+        for query in ("python backend", "data platform engineer", "frontend"):
+            found = await search_jobs(conn, embedder, query, filters, 10, mode="semantic")
+            vector = await embedder.embed_query(query)
+            matching = await conn.fetch(
+                "SELECT external_id, embedding FROM jobs WHERE external_id = ANY($1::text[])",
+                [r["external_id"] for r in await _all_matching(conn, filters)],
+            )
+            distances = sorted(
+                (1 - float(np.dot(vector, r["embedding"].to_numpy())), r["external_id"])
+                for r in matching
+            )
+            expected = [eid for _, eid in distances[:10]]
+            assert [r["external_id"] for r in found] == expected, (filters, query, len(matching))
+    for filters in (SearchFilters(), SearchFilters(salary_currency="EUR")):  # the HNSW path
+        for query in ("python backend", "data platform engineer"):
+            found = await search_jobs(conn, embedder, query, filters, 10, mode="semantic")
+            assert len(found) == 10
+            scores = [r["score"] for r in found]
+            assert scores == sorted(scores, reverse=True)
+
+
+async def _all_matching(conn: asyncpg.Connection, filters: SearchFilters) -> list[asyncpg.Record]:
+    from worker.read import filter_conditions
+
+    params: list = []
+    where = " AND ".join(filter_conditions(filters, params))
+    return await conn.fetch(f"SELECT external_id FROM jobs WHERE {where}", *params)
+
+
+async def test_exact_terms_rank_first_in_hybrid_and_lexical_modes(db: asyncpg.Connection) -> None:
+    embedder = HashEmbedder("hash-v1", DIMS)
+    await migrate(db, embedder.model, DIMS)
+    events = [job_event(f"g{i}", title=f"Software Engineer {i}", description="Build services.")
+              for i in range(60)]  # fmt: skip
+    events.append(job_event("kt", title="Mobile Developer", description="Android apps in Kotlin."))
+    await load(db, events, embedder)
+    await register_vector(db)
+    hybrid = await search_jobs(db, embedder, "kotlin developer", SearchFilters(), 5)
+    assert hybrid[0]["external_id"] == "kt"
+    assert "kotlin" in hybrid[0]["why"]["matched_terms"]
+    lexical = await search_jobs(db, embedder, "Kotlin", SearchFilters(), 5, mode="lexical")
+    assert [r["external_id"] for r in lexical] == ["kt"]
+    semantic = await search_jobs(
+        db, embedder, "kotlin developer", SearchFilters(), 5, mode="semantic"
+    )
+    assert semantic[0]["external_id"] != "kt"  # the hash embedder knows no words
+
+
+async def test_removed_jobs_never_and_pending_embeddings_lexically(db: asyncpg.Connection) -> None:
+    embedder = HashEmbedder("hash-v1", DIMS)
+    await migrate(db, embedder.model, DIMS)
+    await load(db, [job_event("live", title="Kotlin Developer"),
+                    job_event("gone", title="Kotlin Developer")], embedder)  # fmt: skip
+    await load(db, [job_event("gone", "job.removed", at=5)], embedder)
+    await db.execute(
+        "INSERT INTO jobs (source, external_id, title, company, description, last_event_at, "
+        "last_event_id, last_event_type) VALUES ('lever', 'pending', 'Kotlin Developer', 'X', "
+        "'Kotlin', now(), gen_random_uuid(), 'job.posted')"
+    )
+    await register_vector(db)
+    ids = {r["external_id"] for r in await search_jobs(db, embedder, "kotlin", SearchFilters(), 10)}
+    assert ids == {"live", "pending"}
+    semantic = await search_jobs(db, embedder, "kotlin", SearchFilters(), 10, mode="semantic")
+    assert {r["external_id"] for r in semantic} == {"live"}
+
+
+async def test_pages_are_stable_and_disjoint(db: asyncpg.Connection) -> None:
+    embedder = HashEmbedder("hash-v1", DIMS)
+    await migrate(db, embedder.model, DIMS)
+    await load(db, [job_event(f"p{i}", title=f"Python Engineer {i}") for i in range(35)], embedder)
+    await register_vector(db)
+    for mode in ("hybrid", "semantic", "lexical"):
+        pages = [await search_jobs(db, embedder, "python engineer", SearchFilters(), 10,
+                                   mode=mode, offset=o) for o in (0, 10, 20, 30)]  # fmt: skip
+        ids = [r["external_id"] for page in pages for r in page]
+        assert len(ids) == 35 and len(set(ids)) == 35, mode
+        again = await search_jobs(
+            db, embedder, "python engineer", SearchFilters(), 10, mode=mode, offset=10
+        )
+        assert [r["external_id"] for r in again] == [r["external_id"] for r in pages[1]]
+
+
+async def test_cli_search_filters_modes_and_pages(database: str, db: asyncpg.Connection) -> None:
+    embedder = HashEmbedder("hash-v1", 384)
+    await migrate(db, embedder.model, 384)
+    events = [job_event(f"c{i}", title=f"Python Engineer {i}", location=CITIES[i % 4],
+                        remote=["remote", "onsite"][i % 2], salary_currency=["EUR", "USD"][i % 2],
+                        tags=["python", ["go"], ["rust"]][i % 3] if i % 3 else ["python"],
+                        posted_at=(T0 - timedelta(days=i)).isoformat(),
+                        employment_type=["full_time", "contract"][i % 2])
+              for i in range(24)]  # fmt: skip
+    events.append(job_event("pct", title="Python Engineer", location="100% Remote_EU"))
+    await load(db, events, embedder)
+
+    def cli(*args: str) -> list[dict]:
+        proc = subprocess.run(
+            [sys.executable, "-m", "worker.cli", "search", *args, "--json", "--database-url", database],
+            capture_output=True, text=True, cwd=ROOT, timeout=60,
+        )  # fmt: skip
+        assert proc.returncode == 0, proc.stderr
+        return json.loads(proc.stdout)
+
+    berlin = cli("python", "--location", "Berlin", "--remote", "remote", "--limit", "50")
+    assert berlin and all("Berlin" in r["location"] and r["remote"] == "remote" for r in berlin)
+    assert {r["external_id"] for r in cli("python", "--location", "%", "--limit", "50")} == {"pct"}
+    usd = cli("python", "--currency", "USD", "--employment-type", "contract", "--limit", "50")
+    assert usd and all(
+        r["salary_currency"] == "USD" and r["employment_type"] == "contract" for r in usd
+    )
+    recent = cli("python", "--posted-after", (T0 - timedelta(days=3)).isoformat(), "--limit", "50")
+    assert {r["external_id"] for r in recent} == {"c0", "c1", "c2", "c3"}
+    tagged = cli("python", "--tag", "rust", "--limit", "50")
+    assert tagged and all("rust" in r["tags"] for r in tagged)
+    first, second = cli("python", "--limit", "5"), cli("python", "--limit", "5", "--page", "2")
+    assert not {r["external_id"] for r in first} & {r["external_id"] for r in second}
+    lexical = cli("python", "--mode", "lexical", "--limit", "3")
+    assert all("python" in r["why"]["matched_terms"] for r in lexical)
+    _ = datetime.now(UTC)
