@@ -129,3 +129,15 @@ def test_committed_json_schema_matches_the_models() -> None:
         path = SCHEMA_DIR / name
         assert path.is_file(), f"{path} missing: run `jobingest schemas export`"
         assert path.read_text() == text, f"{path} is stale: run `jobingest schemas export`"
+
+
+def test_the_asyncapi_document_names_every_header_a_dead_letter_carries() -> None:
+    from schemas.asyncapi import DLQ_HEADERS, DLQ_TRUNCATED_HEADERS
+    from tests.events import record
+    from worker.dlq import dlq_headers, truncated_letter
+    from worker.pipeline import DeadLetter
+
+    letter = DeadLetter(record(b"x" * 10), "ContractViolation", "why")
+    assert set(dlq_headers(letter.record, "C", "m")) == set(DLQ_HEADERS)
+    _, headers = truncated_letter(letter, 4)
+    assert {name for name, _ in headers} == set(DLQ_HEADERS) | set(DLQ_TRUNCATED_HEADERS)

@@ -16,12 +16,10 @@ from pgvector.asyncpg import register_vector
 
 from tests.events import T0, job_event
 from tests.support import ROOT
-from worker.decode import Decoded, decode
+from worker.bench.load import load_events
 from worker.embedders import HashEmbedder
 from worker.migrations import migrate
-from worker.plan import rows_and_texts
 from worker.read import SearchFilters, search_jobs
-from worker.store import apply_batch
 
 CITIES = ["Berlin, Germany", "Paris, France", "Madrid, Spain", "Austin, TX", "Toronto, Canada",
           "Remote (EU)", "London, UK", "Chicago, IL"]  # fmt: skip
@@ -30,26 +28,7 @@ DIMS = 32
 
 async def load(conn: asyncpg.Connection, events: list[dict], embedder: HashEmbedder) -> None:
     """Rows through the worker's own write path (COPY + upsert), embedded with `embedder`."""
-    from tests.events import raw
-
-    await register_vector(conn)
-    for start in range(0, len(events), 2000):
-        chunk = []
-        for i, event in enumerate(events[start : start + 2000]):
-            item = decode(raw(event, offset=start + i))
-            assert isinstance(item, Decoded)
-            chunk.append(item)
-        applying = {(d.event.source, d.event.job.external_id): d for d in chunk}
-        rows, texts = rows_and_texts(applying, 2000)
-        vectors = dict(
-            zip(texts, await embedder.embed_documents(list(texts.values())), strict=True)
-        )
-        for row in rows.values():
-            if row.content_hash is not None:
-                row.embedding, row.embedding_model = vectors[row.content_hash], embedder.model
-        await apply_batch(
-            conn, list(rows.values()), [d.idempotency_key for d in chunk], model=embedder.model
-        )
+    await load_events(conn, events, embedder)
 
 
 @pytest.fixture

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
 
+import asyncpg
 import pytest
 
 from tests.support import ROOT
 from worker.errors import ConfigError
+from worker.migrations import migrate
 from worker.settings import load_settings
 
 
@@ -87,3 +90,23 @@ def test_worker_with_a_different_model_than_the_table_refuses_to_start(
     )  # fmt: skip
     assert result.returncode == 2, result.stderr[-2000:]
     assert "reembed" in result.stderr and "384" in result.stderr
+
+
+def _check(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "worker.cli", "check"], capture_output=True,
+                          text=True, timeout=120, cwd=ROOT, env={**os.environ, **env})  # fmt: skip
+
+
+async def test_check_passes_against_running_services_and_names_each_problem(
+    worker_env: dict[str, str], db: asyncpg.Connection
+) -> None:
+    ok = await asyncio.to_thread(_check, worker_env)
+    assert ok.returncode == 0, ok.stderr
+    await migrate(db, "other-model", 384)
+    dead = {**worker_env, "KAFKA_BOOTSTRAP_SERVERS": "127.0.0.1:1",
+            "JOBINGEST_EMBEDDER": "openai", "JOBINGEST_EMBEDDER_URL": "http://127.0.0.1:1"}  # fmt: skip
+    bad = await asyncio.to_thread(_check, dead)
+    assert bad.returncode == 1
+    lines = bad.stderr.strip().splitlines()
+    assert [line.split(":")[0] for line in lines] == ["kafka", "database", "embedder"], lines
+    assert "other-model" in lines[1] and "127.0.0.1:1" in lines[0]

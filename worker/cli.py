@@ -310,6 +310,28 @@ def search(
 
 
 @app.command()
+def check(
+    topic: TopicOpt = None,
+    bootstrap_servers: BootstrapOpt = None,
+    database_url: DatabaseOpt = None,
+) -> None:
+    """Exit 0 when Kafka, PostgreSQL (pgvector, migrations) and the embedder are reachable and
+    consistent; else one line per problem and exit 1."""
+    from worker.ops.check import check_all
+
+    settings = configured(
+        ("kafka", "database"), topic=topic, kafka_bootstrap_servers=bootstrap_servers,
+        database_url=database_url,
+    )  # fmt: skip
+    problems = run(check_all(settings))
+    for problem in problems:
+        err.print(problem, markup=False, highlight=False, soft_wrap=True)
+    if problems:
+        raise typer.Exit(1)
+    out.print("ok: kafka, database and embedder are ready")
+
+
+@app.command()
 def status(
     topic: TopicOpt = None,
     group: GroupOpt = None,
@@ -709,8 +731,16 @@ def reembed(
     )
 
 
-@app.command()
+bench_app = typer.Typer(
+    invoke_without_command=True,
+    help="Benchmarks: ingestion side by side (default), or `bench search`.",
+)
+app.add_typer(bench_app, name="bench")
+
+
+@bench_app.callback()
 def bench(
+    ctx: typer.Context,
     events: Annotated[int, typer.Option(help="Backlog size for the side-by-side runs.")] = 200_000,
     naive_events: Annotated[
         int, typer.Option(help="Events for the (slow) naive baseline.")
@@ -727,11 +757,35 @@ def bench(
     ),
 ) -> None:
     """Benchmark jobingest against the raw limit and a naive consumer; writes JSON and markdown."""
+    if ctx.invoked_subcommand is not None:
+        return
     from worker.bench.run import run_bench
 
     raise typer.Exit(
         run_bench(events, naive_events, partitions, local_events, backlog_events, output)
     )
+
+
+@bench_app.command("search")
+def bench_search(
+    postings: Annotated[int, typer.Option(help="Evaluation corpus size.")] = 3_000,
+    model: Annotated[
+        list[str] | None,
+        typer.Option(help="Local model(s) to evaluate (repeatable; default: the local default)."),
+    ] = None,
+    latency_rows: Annotated[
+        int, typer.Option(help="Rows for the latency run (0 to skip).")
+    ] = 200_000,
+    output: Annotated[Path, typer.Option(help="Where search.json and search.md go.")] = Path(
+        "bench-results"
+    ),
+) -> None:
+    """Search relevance (nDCG@10, recall@10, MRR per mode) and latency at scale."""
+    from worker.bench.search_run import run_search_bench
+    from worker.settings import DEFAULT_MODELS
+
+    models = model or [DEFAULT_MODELS["local"]]
+    raise typer.Exit(run_search_bench(postings, models, latency_rows, output))
 
 
 @app.command()

@@ -26,7 +26,7 @@ from worker.pipeline import DeadLetter
 
 MAX_ERROR_MESSAGE_CHARS = 1_000
 TRUNCATED_VALUE_BYTES = 16 * 1024
-TRUNCATED_HEADER = "dlq.truncated"
+TRUNCATED_HEADER = "dlq.truncated"  # the names are the contract in schemas.asyncapi
 Headers = list[tuple[str, bytes]]
 Letter = tuple[bytes | None, bytes | None, Headers]
 

@@ -48,7 +48,7 @@ class SearchFilters:
 
 
 Mode = Literal["hybrid", "semantic", "lexical"]
-MODES: tuple[str, ...] = ("hybrid", "semantic", "lexical")
+MODES: tuple[Mode, ...] = ("hybrid", "semantic", "lexical")
 RRF_K = 60  # reciprocal rank fusion: score = sum over rankings of 1 / (RRF_K + rank)
 MIN_CANDIDATES = 50  # each ranking hands at least this many candidates to the fusion
 EXACT_SCAN_BELOW = 5_000  # estimated matching rows under which an exact scan is used

@@ -41,6 +41,7 @@ class DevStack:
     kafka_bootstrap_servers: str = ""
     database_url: str = ""
     postgres: EmbeddedPostgres | None = None
+    kafka: bool = True  # False: PostgreSQL only (the search benchmark)
     notes: list[str] = field(default_factory=list)
     _exit: ExitStack = field(default_factory=ExitStack)
 
@@ -61,7 +62,8 @@ class DevStack:
     def start(self) -> None:
         if self.workdir is None:
             self.workdir = Path(tempfile.mkdtemp(prefix="jobingest-"))
-        self._start_kafka(self.workdir)
+        if self.kafka:
+            self._start_kafka(self.workdir)
         self._start_postgres()
 
     def _start_kafka(self, workdir: Path) -> None:
