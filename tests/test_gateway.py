@@ -402,6 +402,7 @@ async def test_ids_with_slashes_wildcard_locations_and_long_request_ids(
         await wait_until(lambda: handled_at_least(runtime, 2), what="ingested")
     one = await http.get("/v1/jobs/greenhouse/team/4711")
     assert one.status_code == 200 and one.json()["external_id"] == "team/4711"
+    assert one.json()["cluster"]["members"][0]["external_id"] == "team/4711"
     for location in ("%", "0% R", "_EU"):
         found = await http.get("/v1/jobs/search", params={"q": "engineer", "location": location})
         assert [r["external_id"] for r in found.json()["results"]] == ["team/4711"], location

@@ -48,7 +48,7 @@ async def big(db: asyncpg.Connection) -> tuple[asyncpg.Connection, HashEmbedder]
         )
         for i in range(20_000)
     ]  # fmt: skip
-    await load(db, events, embedder)
+    await load_events(db, events, embedder, clustering=False)  # search alone, fast
     await db.execute(
         "CREATE INDEX jobs_embedding_hnsw ON jobs USING hnsw (embedding vector_cosine_ops) "
         "WHERE deleted_at IS NULL"

@@ -331,6 +331,77 @@ def check(
     out.print("ok: kafka, database and embedder are ready")
 
 
+duplicates_app = typer.Typer(
+    invoke_without_command=True,
+    help="The same job on several boards: list clusters (default), or `duplicates backfill`.",
+)
+app.add_typer(duplicates_app, name="duplicates")
+
+
+@duplicates_app.callback()
+def duplicates(
+    ctx: typer.Context,
+    company: Annotated[str | None, typer.Option(help="Only this company (any spelling).")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=10_000)] = 50,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
+    database_url: DatabaseOpt = None,
+) -> None:
+    """Clusters of active jobs posted on more than one board, largest first."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from worker.read import duplicate_clusters
+
+    url = configured(("database",), database_url=database_url).require_database()
+
+    async def listing() -> list[dict[str, Any]]:
+        conn = await connect(url)
+        try:
+            return await duplicate_clusters(conn, company, limit)
+        finally:
+            await conn.close()
+
+    clusters = run(listing())
+    if as_json:
+        print(json.dumps(clusters, default=str))
+        return
+    table = Table(
+        title=f"{len(clusters)} clusters with copies" + (f" at {company}" if company else "")
+    )
+    for column in ("cluster", "size", "title", "company", "postings"):
+        table.add_column(column)
+    for c in clusters:
+        first = c["members"][0]
+        where = ", ".join(f"{m['source']}:{m['external_id']} ({m['location'] or '-'})"
+                          for m in c["members"])  # fmt: skip
+        table.add_row(c["cluster_id"][:8], str(c["size"]), first["title"], first["company"], where)
+    out.print(table)
+
+
+@duplicates_app.command("backfill")
+def duplicates_backfill(
+    batch: Annotated[int, typer.Option(min=1, help="Rows per step.")] = 500,
+    database_url: DatabaseOpt = None,
+) -> None:
+    """Cluster an existing table (resumable; safe while workers ingest)."""
+    from worker.cluster_backfill import backfill
+    from worker.migrations import migrate_clusters
+
+    url = configured(("database",), database_url=database_url).require_database()
+
+    async def go() -> int:
+        conn = await connect(url)
+        try:
+            await migrate_clusters(conn)
+            with Progress(TextColumn("clustering"), MofNCompleteColumn(), TimeElapsedColumn(),
+                          console=err) as bar:  # fmt: skip
+                task = bar.add_task("cluster", total=None)
+                return await backfill(conn, batch, lambda n: bar.advance(task, n))
+        finally:
+            await conn.close()
+
+    out.print(f"clustered: {run(go())} row steps; every active job now has a cluster")
+
+
 @app.command()
 def status(
     topic: TopicOpt = None,
@@ -764,6 +835,19 @@ def bench(
     raise typer.Exit(
         run_bench(events, naive_events, partitions, local_events, backlog_events, output)
     )
+
+
+@bench_app.command("duplicates")
+def bench_duplicates(
+    groups: Annotated[int, typer.Option(help="Jobs in the labelled set (postings: ~3x).")] = 2_000,
+    output: Annotated[Path, typer.Option(help="Where duplicates.json and .md go.")] = Path(
+        "bench-results"
+    ),
+) -> None:
+    """Pairwise precision/recall of duplicate clusters, and ingest throughput on vs off."""
+    from worker.bench.duplicates import run_duplicates_bench
+
+    raise typer.Exit(run_duplicates_bench(groups, output))
 
 
 @bench_app.command("search")

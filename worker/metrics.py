@@ -114,6 +114,15 @@ class Metrics:
         self.db_pool_in_use = Gauge(
             "jobingest_db_pool_connections_in_use", "Pool connections in use.", registry=r
         )
+        self.clusters = Gauge(
+            "jobingest_clusters", "Clusters of active jobs (a job alone is a cluster of one).",
+            registry=r,
+        )  # fmt: skip
+        self.copied_share = Gauge(
+            "jobingest_jobs_with_copies_ratio",
+            "Share of active jobs posted on more than one board (in a cluster of two or more).",
+            registry=r,
+        )  # fmt: skip
         self.build_info = Info(
             "jobingest_build", "Version and embedding configuration.", registry=r
         )

@@ -90,6 +90,18 @@ CREATE INDEX IF NOT EXISTS jobs_filter_salary ON jobs (salary_currency, salary_p
     WHERE deleted_at IS NULL;
 CREATE INDEX IF NOT EXISTS jobs_filter_tags ON jobs USING gin (tags) WHERE deleted_at IS NULL;
 """
+# Cross-board duplicates (worker.dedupe, worker.clusters).
+_CLUSTER_DDL = """
+ALTER TABLE jobs ADD COLUMN IF NOT EXISTS company_key text;
+ALTER TABLE jobs ADD COLUMN IF NOT EXISTS title_key text;
+ALTER TABLE jobs ADD COLUMN IF NOT EXISTS location_key text;
+ALTER TABLE jobs ADD COLUMN IF NOT EXISTS minhash bigint[];
+ALTER TABLE jobs ADD COLUMN IF NOT EXISTS lsh_bands bigint[];
+ALTER TABLE jobs ADD COLUMN IF NOT EXISTS cluster_id uuid;
+CREATE INDEX IF NOT EXISTS jobs_company_key ON jobs (company_key, title_key) WHERE deleted_at IS NULL;
+CREATE INDEX IF NOT EXISTS jobs_lsh_bands ON jobs USING gin (lsh_bands) WHERE deleted_at IS NULL;
+CREATE INDEX IF NOT EXISTS jobs_cluster ON jobs (cluster_id) WHERE deleted_at IS NULL;
+"""
 _TRGM = """
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
 CREATE INDEX IF NOT EXISTS jobs_filter_location ON jobs USING gin (location gin_trgm_ops)
@@ -121,6 +133,7 @@ async def migrate(
         if stored is not None and stored != search_config:  # rebuilt with the new configuration
             await conn.execute("ALTER TABLE jobs DROP COLUMN IF EXISTS search_tsv")
         await conn.execute(_SEARCH_DDL.format(cfg=search_config))
+        await conn.execute(_CLUSTER_DDL)
         await conn.execute(
             "INSERT INTO jobingest_meta (key, value) VALUES ('search_config', $1) "
             "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
@@ -153,3 +166,10 @@ async def migrate(
 async def ensure_operator_tables(conn: Conn) -> None:
     """The tables operator commands write (replay windows, redrive memory)."""
     await conn.execute(_OPS_DDL)
+
+
+async def migrate_clusters(conn: Conn) -> None:
+    """The duplicate-cluster columns and indexes alone (for `jobingest duplicates backfill`)."""
+    async with conn.transaction():
+        await conn.execute("SELECT pg_advisory_xact_lock($1)", MIGRATION_LOCK)
+        await conn.execute(_CLUSTER_DDL)

@@ -127,7 +127,9 @@ class BatchProcessor:
                 states = await store.stored_states(conn, list(winners), self.embedder.model)
                 applying, stale = plan.against_stored(winners, states, reapplied)
                 result.outcomes += [outcome(d, "stale") for d in older + stale]
-                rows, texts = plan.rows_and_texts(applying, self.settings.embedder_max_chars)
+                rows, texts = plan.rows_and_texts(
+                    applying, self.settings.embedder_max_chars, self.settings.clustering
+                )
 
             with self._stage("embed"):
                 refused = await self._embed(conn, plan.texts_to_embed(rows, states), texts, result)
@@ -146,6 +148,7 @@ class BatchProcessor:
                     ledger,
                     model=self.embedder.model,
                     reapplied=[row for i, row in rows.items() if i in again],
+                    clustering=self.settings.clustering,
                 )
         for identity, d in applying.items():
             name = plan.final_outcome(d, states.get(identity), rows[identity], identity in written)

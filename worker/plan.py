@@ -114,13 +114,14 @@ def against_stored(
 
 
 def rows_and_texts(
-    applying: Mapping[Identity, Decoded], max_chars: int
+    applying: Mapping[Identity, Decoded], max_chars: int, with_features: bool = True
 ) -> tuple[dict[Identity, JobRow], dict[str, str]]:
-    """The row each event writes, and each text to embed by its content hash."""
+    """The row each event writes (with its duplicate signals), and each text to embed by its
+    content hash."""
     rows: dict[Identity, JobRow] = {}
     texts: dict[str, str] = {}
     for identity, d in applying.items():
-        row, text = job_row(d.event, max_chars)
+        row, text = job_row(d.event, max_chars, with_features)
         rows[identity] = row
         if row.content_hash is not None:
             texts[row.content_hash] = text

@@ -97,7 +97,8 @@ async def has_jobs_table(conn: Conn) -> bool:
 
 RESULT_COLUMNS = (
     "source, external_id, title, company, location, remote, employment_type, salary_min, "
-    "salary_max, salary_currency, salary_period, url, tags, posted_at"
+    "salary_max, salary_currency, salary_period, url, tags, posted_at, "
+    "cluster_id::text AS cluster_id"
 )
 
 
@@ -141,31 +142,48 @@ async def _semantic(
     return rows
 
 
+_LEXICAL = """
+WITH q AS (
+    SELECT coalesce(string_agg(quote_literal(lexeme), ' {op} '), '')::tsquery AS query,
+           coalesce(array_agg(lexeme), '{{}}') AS lexemes
+    FROM unnest(tsvector_to_array(to_tsvector($2::regconfig, $1))) AS lexeme
+), top AS (
+    SELECT source, external_id, ts_rank_cd(search_tsv, q.query, 1) AS rank
+    FROM jobs, q
+    WHERE search_tsv @@ q.query AND {where}
+    ORDER BY rank DESC, source, external_id LIMIT ${limit}
+)
+SELECT {columns}, top.rank,
+       ARRAY(SELECT unnest(tsvector_to_array(j.search_tsv)) INTERSECT
+             SELECT unnest(q.lexemes)) AS matched_terms
+FROM top JOIN jobs j USING (source, external_id), q
+ORDER BY top.rank DESC, source, external_id
+"""
+
+
 async def _lexical(
     conn: Conn, query: str, config: str, filters: SearchFilters, k: int
 ) -> list[dict[str, Any]]:
-    """The ``k`` best full-text matches (any query term; ranked by cover density, so jobs
-    holding more of the terms, closer together and in heavier fields, come first)."""
+    """The ``k`` best full-text matches, ranked by cover density (more of the terms, closer
+    together, in heavier fields first). Jobs holding every term come first; only when they do
+    not fill ``k`` do jobs holding some of the terms follow (so common words never make
+    PostgreSQL rank half the table)."""
     params: list[Any] = [query, config]
     conditions = filter_conditions(filters, params)
     params.append(k)
-    rows = await conn.fetch(
-        f"""
-        WITH q AS (
-            SELECT coalesce(string_agg(quote_literal(lexeme), ' | '), '')::tsquery AS query,
-                   array_agg(lexeme) AS lexemes
-            FROM unnest(tsvector_to_array(to_tsvector($2::regconfig, $1))) AS lexeme
-        )
-        SELECT {RESULT_COLUMNS}, ts_rank_cd(search_tsv, q.query, 1) AS rank,
-               ARRAY(SELECT unnest(tsvector_to_array(search_tsv)) INTERSECT
-                     SELECT unnest(q.lexemes)) AS matched_terms
-        FROM jobs, q
-        WHERE search_tsv @@ q.query AND {" AND ".join(conditions)}
-        ORDER BY rank DESC, source, external_id LIMIT ${len(params)}
-        """,
-        *params,
-    )
-    return [dict(r) for r in rows]
+    columns = ", ".join(f"j.{c.strip()}" if " AS " not in c else c.replace("cluster_id", "j.cluster_id", 1)
+                        for c in RESULT_COLUMNS.split(","))  # fmt: skip
+    where = " AND ".join(conditions)
+    found: list[dict[str, Any]] = []
+    for op in ("&", "|"):
+        sql = _LEXICAL.format(op=op, where=where, limit=len(params), columns=columns)
+        seen = {(r["source"], r["external_id"]) for r in found}
+        params[-1] = k + len(found)  # the OR pass finds the AND results again
+        found += [dict(r) for r in await conn.fetch(sql, *params)
+                  if (r["source"], r["external_id"]) not in seen]  # fmt: skip
+        if len(found) >= k:
+            break
+    return found[:k]
 
 
 def fuse(
@@ -207,6 +225,39 @@ def _explained(row: dict[str, Any], mode: str) -> dict[str, Any]:
     return row
 
 
+def collapse(ranked: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One result per cluster (its best-ranked member), in rank order."""
+    seen: set[str] = set()
+    kept = []
+    for row in ranked:
+        cluster = row.get("cluster_id") or f"{row['source']}:{row['external_id']}"
+        if cluster not in seen:
+            seen.add(cluster)
+            kept.append(row)
+    return kept
+
+
+async def also_on(conn: Conn, results: list[dict[str, Any]]) -> None:
+    """Name, on each result, the other active postings of its cluster (source, id, url)."""
+    clusters = [r["cluster_id"] for r in results if r.get("cluster_id")]
+    others: dict[str, list[dict[str, Any]]] = {}
+    if clusters:
+        for row in await conn.fetch(
+            "SELECT cluster_id::text AS cluster_id, source, external_id, url FROM jobs "
+            "WHERE cluster_id = ANY($1::uuid[]) AND deleted_at IS NULL "
+            "ORDER BY source, external_id",
+            clusters,
+        ):
+            others.setdefault(row["cluster_id"], []).append(
+                {"source": row["source"], "external_id": row["external_id"], "url": row["url"]}
+            )
+    for result in results:
+        result["also_on"] = [
+            o for o in others.get(result.get("cluster_id") or "", [])
+            if (o["source"], o["external_id"]) != (result["source"], result["external_id"])
+        ]  # fmt: skip
+
+
 async def search_jobs(
     conn: Conn,
     embedder: Embedder,
@@ -218,34 +269,101 @@ async def search_jobs(
     offset: int = 0,
     config: str = "english",
 ) -> list[dict[str, Any]]:
-    """Active jobs for ``query`` under ``filters``, best first, ``limit`` from ``offset``.
+    """Active jobs for ``query`` under ``filters``, best first, ``limit`` from ``offset``, one
+    per cluster of cross-posted copies (the others listed in ``also_on``).
 
     ``semantic``: nearest by cosine distance (full pages under any filter, see
     :func:`_semantic`); ``lexical``: PostgreSQL full text; ``hybrid`` (default): both
     rankings fused by reciprocal rank fusion. Rows whose embedding is pending are found by
     lexical search only. Each result says why it matched (``why``)."""
     need = offset + limit
-    candidates = max(need, MIN_CANDIDATES) if mode == "hybrid" else need
-    semantic: list[dict[str, Any]] = []
-    lexical: list[dict[str, Any]] = []
-    if mode in ("hybrid", "semantic"):
-        vector = await embedder.embed_query(query)
-        semantic = await _semantic(conn, vector, embedder.model, filters, candidates)
-    if mode in ("hybrid", "lexical"):
-        lexical = await _lexical(conn, query, config, filters, candidates)
-    ranked = fuse(semantic, lexical) if mode == "hybrid" else (semantic or lexical)
-    return [_explained(row, mode) for row in ranked[offset:need]]
+    candidates = max(need * 2, MIN_CANDIDATES) if mode == "hybrid" else need * 2
+    vector = await embedder.embed_query(query) if mode in ("hybrid", "semantic") else None
+    for _ in range(4):  # more candidates while collapsing copies leaves the page short
+        semantic: list[dict[str, Any]] = []
+        lexical: list[dict[str, Any]] = []
+        if vector is not None:
+            semantic = await _semantic(conn, vector, embedder.model, filters, candidates)
+        if mode in ("hybrid", "lexical"):
+            lexical = await _lexical(conn, query, config, filters, candidates)
+        ranked = fuse(semantic, lexical) if mode == "hybrid" else (semantic or lexical)
+        unique = collapse(ranked)
+        exhausted = len(semantic) < candidates and len(lexical) < candidates
+        if len(unique) >= need or exhausted:
+            break
+        candidates *= 4
+    page = [_explained(row, mode) for row in unique[offset:need]]
+    await also_on(conn, page)
+    return page
 
 
 async def get_job(conn: Conn, source: str, external_id: str) -> dict[str, Any] | None:
     """One job, removed or not, with whether it is searchable yet."""
     row = await conn.fetchrow(
-        f"SELECT {', '.join(EXPORT_COLUMNS)}, deleted_at, embedding IS NOT NULL AS searchable "
-        "FROM jobs WHERE source = $1 AND external_id = $2",
+        f"SELECT {', '.join(EXPORT_COLUMNS)}, deleted_at, embedding IS NOT NULL AS searchable, "
+        "cluster_id::text AS cluster_id FROM jobs WHERE source = $1 AND external_id = $2",
         source,
         external_id,
     )
-    return dict(row) if row is not None else None
+    if row is None:
+        return None
+    job = dict(row)
+    cluster = job.pop("cluster_id")
+    members = await cluster_members(conn, [cluster]) if cluster else {}
+    job["cluster"] = {"id": cluster, "members": members.get(cluster, [])} if cluster else None
+    return job
+
+
+async def cluster_members(conn: Conn, clusters: list[str]) -> dict[str, list[dict[str, Any]]]:
+    found: dict[str, list[dict[str, Any]]] = {}
+    for row in await conn.fetch(
+        "SELECT cluster_id::text AS cluster_id, source, external_id, title, company, location, "
+        "url FROM jobs WHERE cluster_id = ANY($1::uuid[]) AND deleted_at IS NULL "
+        "ORDER BY source, external_id",
+        clusters,
+    ):
+        member = dict(row)
+        found.setdefault(member.pop("cluster_id"), []).append(member)
+    return found
+
+
+async def duplicate_clusters(
+    conn: Conn, company: str | None = None, limit: int = 100
+) -> list[dict[str, Any]]:
+    """Clusters with more than one active posting, largest first (optionally one company)."""
+    params: list[Any] = [limit]
+    where = ""
+    if company:
+        from worker.dedupe import company_key
+
+        params.append(company_key(company))
+        where = "AND company_key = $2"
+    rows = await conn.fetch(
+        f"""
+        SELECT cluster_id::text AS cluster_id, count(*) AS size FROM jobs
+        WHERE deleted_at IS NULL AND cluster_id IS NOT NULL {where}
+        GROUP BY cluster_id HAVING count(*) > 1
+        ORDER BY count(*) DESC, cluster_id LIMIT $1
+        """,
+        *params,
+    )
+    members = await cluster_members(conn, [r["cluster_id"] for r in rows])
+    return [{"cluster_id": r["cluster_id"], "size": r["size"], "members": members[r["cluster_id"]]}
+            for r in rows]  # fmt: skip
+
+
+async def cluster_stats(conn: Conn) -> tuple[int, float]:
+    """Clusters of active jobs, and the share of active jobs that have a copy elsewhere."""
+    row = await conn.fetchrow(
+        """
+        SELECT count(*) AS clusters, coalesce(sum(size) FILTER (WHERE size > 1), 0) AS copied,
+               coalesce(sum(size), 0) AS jobs
+        FROM (SELECT count(*) AS size FROM jobs WHERE deleted_at IS NULL AND cluster_id IS NOT NULL
+              GROUP BY cluster_id) AS c
+        """
+    )
+    assert row is not None
+    return int(row["clusters"]), (float(row["copied"]) / row["jobs"] if row["jobs"] else 0.0)
 
 
 def export_query(filters: SearchFilters) -> tuple[str, list[Any]]:

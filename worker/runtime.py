@@ -20,6 +20,7 @@ from worker.isolation import BatchRunner
 from worker.metrics import Metrics
 from worker.migrations import migrate
 from worker.pipeline import BatchProcessor
+from worker.read import cluster_stats
 from worker.settings import Settings
 from worker.topics import ensure_event_topics, max_message_bytes
 
@@ -28,6 +29,7 @@ log = logging.getLogger("jobingest.worker")
 LEDGER_PRUNE_INTERVAL_S = 3600.0
 GAUGE_INTERVAL_S = 1.0
 BACKFILL_INTERVAL_S = 2.0
+CLUSTER_GAUGE_INTERVAL_S = 30.0
 
 
 class WorkerRuntime:
@@ -98,6 +100,7 @@ class WorkerRuntime:
             asyncio.create_task(self._prune_ledger(), name="jobingest-ledger-prune"),
             asyncio.create_task(self._sample_gauges(), name="jobingest-gauges"),
             asyncio.create_task(self._backfill(), name="jobingest-backfill"),
+            asyncio.create_task(self._sample_clusters(), name="jobingest-clusters"),
         ]
         log.info(
             "worker started",
@@ -154,6 +157,18 @@ class WorkerRuntime:
                 else:
                     log.debug("backfill deferred: %s", exc)
             await asyncio.sleep(BACKFILL_INTERVAL_S)
+
+    async def _sample_clusters(self) -> None:
+        assert self.pool is not None
+        while True:
+            try:
+                async with self.pool.acquire() as conn:
+                    clusters, share = await cluster_stats(conn)
+                self.metrics.clusters.set(clusters)
+                self.metrics.copied_share.set(share)
+            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+                log.debug("cluster gauges not sampled: %s", exc)
+            await asyncio.sleep(CLUSTER_GAUGE_INTERVAL_S)
 
     async def _sample_gauges(self) -> None:
         assert self.pool is not None and self.consumer is not None

@@ -16,6 +16,7 @@ from pgvector.asyncpg import register_vector
 
 from schemas import AnyJobEvent, JobRemoved
 from schemas.idempotency import normalized_content
+from worker import dedupe
 from worker.embedders import Vector
 from worker.errors import ConfigError
 from worker.text import content_hash, embedding_text
@@ -23,7 +24,8 @@ from worker.text import content_hash, embedding_text
 CONTENT_COLUMNS = (
     "title", "company", "location", "description", "url", "remote", "employment_type",
     "salary_min", "salary_max", "salary_currency", "salary_period", "tags", "posted_at",
-    "content_hash", "row_hash",
+    "content_hash", "row_hash", "company_key", "title_key", "location_key", "minhash",
+    "lsh_bands",
 )  # fmt: skip
 
 
@@ -54,12 +56,18 @@ class JobRow:
     last_event_id: uuid.UUID
     last_event_type: str
     deleted_at: datetime | None
+    # cross-board duplicate signals (worker.dedupe); None for removals or with clustering off
+    company_key: str | None = None
+    title_key: str | None = None
+    location_key: str | None = None
+    minhash: list[int] | None = None
+    lsh_bands: list[int] | None = None
 
 
 STAGE_COLUMNS = tuple(f.name for f in fields(JobRow))
 
 
-def job_row(event: AnyJobEvent, max_chars: int) -> tuple[JobRow, str]:
+def job_row(event: AnyJobEvent, max_chars: int, with_features: bool = True) -> tuple[JobRow, str]:
     """The row an event writes, and the text to embed for it (empty for a removal)."""
     common = dict(
         source=event.source,
@@ -90,6 +98,12 @@ def job_row(event: AnyJobEvent, max_chars: int) -> tuple[JobRow, str]:
         row_hash=hashlib.sha256(normalized_content(event).encode()).hexdigest()[:32],
         deleted_at=None, **common,  # type: ignore[arg-type]
     )  # fmt: skip
+    if with_features:
+        found = dedupe.features(job.title, job.company, job.location, job.remote, job.description)
+        row.company_key, row.title_key, row.location_key = (
+            found.company_key, found.title_key, found.location_key,
+        )  # fmt: skip
+        row.minhash, row.lsh_bands = found.minhash, found.lsh_bands
     return row, text
 
 
@@ -134,6 +148,7 @@ ON CONFLICT (source, external_id) DO UPDATE SET
     last_event_id = EXCLUDED.last_event_id,
     last_event_type = EXCLUDED.last_event_type,
     deleted_at = EXCLUDED.deleted_at,
+    cluster_id = CASE WHEN removing THEN NULL ELSE j.cluster_id END,
     updated_at = now()
 WHERE (j.last_event_at, j.last_event_id) {{guard}} (EXCLUDED.last_event_at, EXCLUDED.last_event_id)
 RETURNING source, external_id
@@ -265,6 +280,7 @@ async def apply_batch(
     *,
     model: str,
     reapplied: Sequence[JobRow] = (),
+    clustering: bool = True,
 ) -> set[tuple[str, str]]:
     """Stage, upsert under the ordering guard and record ledger keys, in one transaction.
 
@@ -292,6 +308,12 @@ async def apply_batch(
         if reapplied:
             written |= await _stage_and_upsert(
                 conn, reapplied, UPSERT_NEWER_OR_SAME, clear_first=bool(rows)
+            )
+        if clustering and written:
+            from worker.clusters import assign_clusters
+
+            await assign_clusters(
+                conn, [r for r in (*rows, *reapplied) if (r.source, r.external_id) in written]
             )
         keys = list(ledger_keys)
         if keys:

@@ -29,6 +29,7 @@ async def load_events(
     embedder: Embedder,
     chunk: int = 2_000,
     max_chars: int = 2_000,
+    clustering: bool = True,
 ) -> dict[str, float]:
     """Apply ``events``; returns rows written and seconds spent embedding and writing."""
     await register_vector(conn)  # type: ignore[arg-type]
@@ -37,7 +38,7 @@ async def load_events(
 
     async def flush() -> None:
         applying = {identity_of(d): d for d in batch}
-        rows, texts = rows_and_texts(applying, max_chars)
+        rows, texts = rows_and_texts(applying, max_chars, clustering)
         started = time.perf_counter()
         vectors = await embedder.embed_documents(list(texts.values()))
         stats["embed_s"] += time.perf_counter() - started
@@ -48,7 +49,7 @@ async def load_events(
                 row.embedding, row.embedding_model = by_hash[row.content_hash], embedder.model
         started = time.perf_counter()
         await apply_batch(conn, list(rows.values()), [d.idempotency_key for d in batch],
-                          model=embedder.model)  # fmt: skip
+                          model=embedder.model, clustering=clustering)  # fmt: skip
         stats["write_s"] += time.perf_counter() - started
         stats["rows"] += len(rows)
         batch.clear()

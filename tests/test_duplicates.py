@@ -1,0 +1,192 @@
+"""One job, many boards: clusters of the same posting, built by the write path."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import sys
+
+import asyncpg
+from pgvector.asyncpg import register_vector
+
+from tests.events import job_event, wire
+from tests.support import (
+    ROOT,
+    handled_at_least,
+    produce,
+    running_worker,
+    wait_committed,
+    wait_until,
+)
+from worker import dedupe
+from worker.bench.load import load_events
+from worker.cluster_backfill import backfill
+from worker.embedders import HashEmbedder
+from worker.migrations import migrate
+from worker.read import SearchFilters, get_job, search_jobs
+from worker.settings import Settings
+
+TEAM = ("You will join the payments ledger team and own the reconciliation engine that settles "
+        "four million card transactions a day across twelve currencies.")  # fmt: skip
+DETAILS = ("Design idempotent APIs in Python and PostgreSQL. Operate Kafka consumers with clear "
+           "service levels. Review code and mentor two junior engineers. Improve the batch "
+           "settlement jobs and their monitoring.")  # fmt: skip
+OTHER_TEAM = ("You will join the search relevance team and tune the ranking of forty million "
+              "product listings with offline evaluation and online experiments every week.")  # fmt: skip
+BOILERPLATE = ("About Acme Robotics: equal opportunity employer. Competitive pay, pension plan, "
+               "thirty days of paid leave, learning budget and flexible hours in a hybrid office.")  # fmt: skip
+
+
+def copy_of(external_id: str, source: str, at: int, **job: object) -> dict:
+    base = {"title": "Senior Backend Engineer", "company": "Acme Robotics GmbH",
+            "location": "Berlin, Germany", "remote": "hybrid",
+            "description": f"<p>{TEAM}</p><p>{DETAILS}</p><p>{BOILERPLATE}</p>",
+            "url": f"https://{source}.example/{external_id}"}  # fmt: skip
+    return job_event(external_id, at=at, source=source, **{**base, **job})
+
+
+THREE_BOARDS = [
+    copy_of("site-1", "company_site", 0),
+    copy_of("li-1", "linkedin", 5, title="Sr. Backend Engineer (m/w/d)", company="ACME Robotics",
+            location="Berlin", description=f"About the job\n\n{TEAM}\n\n{DETAILS}\n\n"
+            "Apply with your LinkedIn profile in one click."),
+    copy_of("in-1", "indeed", 9, title="Senior Backend Engineer - Full Time",
+            company="Acme Robotics Inc.", location="Berlin, DE",
+            description=f"{TEAM} {DETAILS[:120]}"),  # truncated by the board
+]  # fmt: skip
+
+
+def test_the_signals_normalise_what_boards_vary() -> None:
+    names = ("Acme Robotics GmbH", "ACME Robotics", "Acme Robotics, Inc.", "Acme Robotics S.A.",
+             "Acme Robötics B.V.", "Acme Robotics L.L.C.")  # fmt: skip
+    assert {dedupe.company_key(c) for c in names} == {"acme robotics"}
+    assert dedupe.title_key("Sr. Backend Engineer (m/w/d)") == "senior backend engineer"
+    assert dedupe.title_key("Senior Backend Engineer - Full Time") == "senior backend engineer"
+    assert dedupe.location_key("Berlin, Germany") == dedupe.location_key("berlin") == "berlin"
+    assert dedupe.location_key("Remote (EU)") == "remote"
+    assert dedupe.level_differs("software engineer i", "software engineer ii")
+    assert dedupe.level_differs("backend engineer", "senior backend engineer")
+
+
+def features(event: dict) -> dedupe.Features:
+    job = event["job"]
+    return dedupe.features(job["title"], job["company"], job.get("location"), job.get("remote"),
+                           job["description"])  # fmt: skip
+
+
+def test_the_rule_joins_copies_and_keeps_hard_negatives_apart() -> None:
+    a, b, c = (features(e) for e in THREE_BOARDS)
+    assert dedupe.same_job(a, b) and dedupe.same_job(a, c) and dedupe.same_job(b, c)
+    munich = features(copy_of("m", "company_site", 0, location="Munich, Germany"))
+    other_team = features(copy_of("t", "company_site", 0,
+                                  description=f"<p>{OTHER_TEAM}</p><p>{BOILERPLATE}</p>"))  # fmt: skip
+    other_company = features(copy_of("o", "company_site", 0, company="Globex Logistics"))
+    junior = features(copy_of("j", "company_site", 0, title="Junior Backend Engineer"))
+    for negative in (munich, other_team, other_company, junior):
+        assert not dedupe.same_job(a, negative)
+
+
+async def clusters(db: asyncpg.Connection) -> dict[str, str | None]:
+    rows = await db.fetch(
+        "SELECT external_id, cluster_id::text AS c FROM jobs WHERE deleted_at IS NULL"
+    )
+    return {r["external_id"]: r["c"] for r in rows}
+
+
+async def ingest(settings: Settings, events: list[dict], expect: int) -> None:
+    await produce(settings.require_kafka(), settings.topic, [wire(e) for e in events])
+    async with running_worker(settings) as runtime:
+        await wait_until(lambda: handled_at_least(runtime, expect), what="all handled")
+        await wait_committed(settings)
+
+
+async def test_copies_from_three_boards_are_one_cluster_and_one_search_result(
+    settings: Settings, db: asyncpg.Connection
+) -> None:
+    negatives = [
+        copy_of("munich", "company_site", 1, location="Munich, Germany"),
+        copy_of("team-2", "company_site", 2, description=f"<p>{OTHER_TEAM}</p><p>{BOILERPLATE}</p>"),
+        copy_of("old", "company_site", -9_000_000, title="Data Engineer", description=OTHER_TEAM),
+        job_event("old", "job.removed", at=-8_000_000, source="company_site"),
+        # the same title and text reposted months after the removal: a new job, alone
+        copy_of("repost", "company_site", 3, title="Data Engineer", description=OTHER_TEAM),
+    ]  # fmt: skip
+    await ingest(settings, THREE_BOARDS + negatives, 8)
+    found = await clusters(db)
+    assert found["site-1"] == found["li-1"] == found["in-1"] is not None
+    others = {k: v for k, v in found.items() if k not in ("site-1", "li-1", "in-1")}
+    assert set(others) == {"munich", "team-2", "repost"}  # "old" is removed: in no cluster
+    assert len(set(others.values())) == 3 and found["site-1"] not in others.values()
+    assert await db.fetchval("SELECT cluster_id FROM jobs WHERE external_id = 'old'") is None
+    await register_vector(db)
+    results = await search_jobs(db, HashEmbedder(), "backend engineer payments",
+                                SearchFilters(location="Berlin"), 10)  # fmt: skip
+    clustered = [r for r in results if r["cluster_id"] == found["site-1"]]
+    assert len(clustered) == 1
+    also = {(o["source"], o["external_id"]) for o in clustered[0]["also_on"]}
+    members = {("company_site", "site-1"), ("linkedin", "li-1"), ("indeed", "in-1")}
+    assert also == members - {(clustered[0]["source"], clustered[0]["external_id"])}
+    job = await get_job(db, "indeed", "in-1")
+    assert job is not None and len(job["cluster"]["members"]) == 3
+
+
+async def test_removal_and_update_move_jobs_and_replays_change_nothing(
+    settings: Settings, db: asyncpg.Connection
+) -> None:
+    await ingest(settings, THREE_BOARDS, 3)
+    before = await clusters(db)
+    moved = copy_of("in-1", "indeed", 20, description=f"<p>{OTHER_TEAM}</p><p>{BOILERPLATE}</p>")
+    removed = job_event("li-1", "job.removed", at=21, source="linkedin")
+    await ingest(settings, [moved, removed], 2)
+    after = await clusters(db)
+    assert "li-1" not in after
+    assert after["in-1"] not in (None, before["site-1"]) and after["site-1"] == before["site-1"]
+    replay = settings.model_copy(update={"group_id": settings.group_id + "-replay"})
+    async with running_worker(replay) as runtime:
+        await wait_until(lambda: handled_at_least(runtime, 5), what="replayed")
+    assert await clusters(db) == after
+
+
+async def test_two_writers_racing_with_copies_converge(database: str) -> None:
+    """Copies written by two transactions at the same moment (two workers, two partitions)."""
+    setup = await asyncpg.connect(database)
+    await migrate(setup, "hash-v1", 384)
+    first, second = await asyncpg.connect(database), await asyncpg.connect(database)
+    try:
+        for round_ in range(8):
+            a = copy_of(f"a{round_}", "linkedin", round_, title=f"Backend Engineer {round_}")
+            b = copy_of(f"b{round_}", "indeed", round_, title=f"Backend Engineer {round_}")
+            await asyncio.gather(load_events(first, [a], HashEmbedder()),
+                                 load_events(second, [b], HashEmbedder()))  # fmt: skip
+        found = await clusters(setup)
+        for round_ in range(8):
+            assert found[f"a{round_}"] == found[f"b{round_}"] is not None, round_
+        assert len(set(found.values())) == 8
+    finally:
+        for conn in (first, second, setup):
+            await conn.close()
+
+
+async def test_backfill_clusters_an_existing_table_and_the_cli_lists_it(
+    database: str, db: asyncpg.Connection
+) -> None:
+    await migrate(db, "hash-v1", 384)
+    await load_events(db, THREE_BOARDS + [copy_of("x", "lever", 1, location="Paris")],
+                      HashEmbedder(), clustering=False)  # fmt: skip
+    assert set((await clusters(db)).values()) == {None}
+    assert await backfill(db, batch=2) > 0
+    found = await clusters(db)
+    assert found["site-1"] == found["li-1"] == found["in-1"] and found["x"] not in (
+        None,
+        found["in-1"],
+    )
+    assert await backfill(db, batch=2) == 0  # resumable: nothing left
+    proc = await asyncio.to_thread(
+        subprocess.run,
+        [sys.executable, "-m", "worker.cli", "duplicates", "--json", "--company", "ACME robotics",
+         "--database-url", database], capture_output=True, text=True, cwd=ROOT, timeout=60,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    listed = json.loads(proc.stdout)
+    assert [c["size"] for c in listed] == [3]

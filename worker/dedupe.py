@@ -1,0 +1,291 @@
+"""One job, many boards: the signals and the rule that say two postings are the same job.
+
+Pure functions over a posting's fields; no semantic model, so it works with every embedder.
+
+Signals
+  * company: case, accents and punctuation folded, legal suffixes dropped (Inc, GmbH, Ltd,
+    S.A., ...): "Acme Robotics GmbH" = "ACME Robotics".
+  * title: case and punctuation folded, gender and contract suffixes dropped ("(m/w/d)",
+    "(f/m/x)", "- Full Time"), seniority abbreviations expanded ("Sr." = "Senior").
+  * location: the city (the part before the first comma, "Remote (EU)" = "remote");
+    compatible when equal, when either is unknown, or when both are remote.
+  * text: MinHash (datasketch, 64 permutations) over word 3-shingles of the description as
+    plain text, and a second one over its first LEAD_WORDS words (the part a posting opens
+    with is its own; boilerplate, board footers and truncation sit at the end). 16 LSH bands
+    of 4 rows of the first are stored with the row (GIN-indexed) to find candidates in
+    PostgreSQL, shared by every worker.
+
+Rule: same company, compatible locations, and either the same title with text similarity
+(the larger of the two estimated Jaccard similarities) >= SAME_TITLE_JACCARD, or titles
+sharing >= SIMILAR_TITLE_TOKENS of their words, not differing in a level (Senior, II, a
+number), with similarity >= SIMILAR_TITLE_JACCARD.
+Same company and title in two cities stay apart (location); a repost after a removal stays
+apart (removed jobs are in no cluster); two teams' postings sharing the company's
+boilerplate stay apart (their openings differ, and the shared part alone stays below the bar).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import struct
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from datasketch import MinHash
+
+from worker.text import plain_text
+
+NUM_PERM = 64
+BANDS = 16
+ROWS = NUM_PERM // BANDS
+LEAD_WORDS = 25
+SAME_TITLE_JACCARD = 0.55
+SIMILAR_TITLE_TOKENS = 0.5
+SIMILAR_TITLE_JACCARD = 0.8
+
+LEGAL_SUFFIXES = frozenset(
+    [
+        "inc",
+        "incorporated",
+        "llc",
+        "l",
+        "l",
+        "c",
+        "ltd",
+        "limited",
+        "gmbh",
+        "ag",
+        "sa",
+        "s",
+        "a",
+        "sas",
+        "sarl",
+        "bv",
+        "nv",
+        "plc",
+        "corp",
+        "corporation",
+        "co",
+        "company",
+        "se",
+        "srl",
+        "spa",
+        "oy",
+        "ab",
+        "as",
+        "kg",
+        "ohg",
+        "ug",
+        "pty",
+        "pte",
+        "kk",
+    ]
+)
+_GENDER = re.compile(r"\(\s*(?:[mwfdxhai]\s*/\s*)+[mwfdxhai]\s*\)|\b(?:[mwfdxh]/){1,3}[mwfdxh]\b"
+                     r"|\(all genders\)|\(gn\)", re.IGNORECASE)  # fmt: skip
+_CONTRACT = re.compile(r"[-–|,]\s*(?:full[- ]?time|part[- ]?time|permanent|contract)\s*$", re.I)
+_ABBREVIATIONS = {
+    "sr": "senior", "snr": "senior", "jr": "junior", "jnr": "junior", "mgr": "manager",
+    "eng": "engineer", "engr": "engineer", "dev": "developer", "swe": "software engineer",
+    "sde": "software engineer", "rn": "registered nurse", "asst": "assistant", "assoc": "associate",
+}  # fmt: skip
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def _fold(text: str) -> list[str]:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _WORD.findall(stripped)
+
+
+def company_key(company: str) -> str:
+    words = _fold(company)
+    while len(words) > 1:
+        if words[-1] in LEGAL_SUFFIXES:
+            words.pop()
+            continue
+        letters = 0  # "S.A.", "B.V.", "L.L.C." arrive as single letters
+        while letters < len(words) - 1 and len(words[-1 - letters]) == 1:
+            letters += 1
+        if letters >= 2 and "".join(words[-letters:]) in LEGAL_SUFFIXES:
+            del words[-letters:]
+            continue
+        break
+    return " ".join(words)
+
+
+def title_words(title: str) -> list[str]:
+    text = _CONTRACT.sub("", _GENDER.sub(" ", title))
+    words: list[str] = []
+    for word in _fold(text):
+        words.extend(_ABBREVIATIONS.get(word, word).split())
+    return words
+
+
+def title_key(title: str) -> str:
+    return " ".join(title_words(title))
+
+
+def location_key(location: str | None, remote: str | None = None) -> str:
+    if not location:
+        return "remote" if remote == "remote" else ""
+    words = _fold(location.split(",")[0])
+    if words and words[0] == "remote":
+        return "remote"
+    return " ".join(words)
+
+
+def locations_compatible(a: str, b: str) -> bool:
+    return not a or not b or a == b
+
+
+def shingles(text: str, size: int = 3) -> list[bytes]:
+    words = _fold(text)
+    if len(words) < size:
+        return [" ".join(words).encode()] if words else []
+    return [" ".join(words[i : i + size]).encode() for i in range(len(words) - size + 1)]
+
+
+def signature(text: str) -> list[int]:
+    """MinHash signature of plain text (NUM_PERM values below 2**32)."""
+    sketch = MinHash(num_perm=NUM_PERM)
+    sketch.update_batch(shingles(text) or [b""])
+    return [int(v) for v in sketch.hashvalues]
+
+
+def bands(sig: Sequence[int]) -> list[int]:
+    """LSH band keys: BANDS signed 64-bit hashes of ROWS signature values each."""
+    keys = []
+    for band in range(BANDS):
+        chunk = struct.pack(f"<{ROWS}Q", *sig[band * ROWS : (band + 1) * ROWS])
+        digest = hashlib.blake2b(bytes([band]) + chunk, digest_size=8).digest()
+        keys.append(int.from_bytes(digest, "little", signed=True))
+    return keys
+
+
+def jaccard(a: Sequence[int], b: Sequence[int]) -> float:
+    """Estimated Jaccard similarity of two MinHash signatures."""
+    if not a or not b:
+        return 0.0
+    return sum(x == y for x, y in zip(a, b, strict=True)) / len(a)
+
+
+def similarity_of(a: Features, b: Features) -> float:
+    """The larger of the full-text and the lead's estimated Jaccard similarity."""
+    if len(a.minhash) != len(b.minhash):
+        return 0.0
+    n = NUM_PERM
+    return max(jaccard(a.minhash[:n], b.minhash[:n]), jaccard(a.minhash[n:], b.minhash[n:]))
+
+
+def token_overlap(a: str, b: str) -> float:
+    x, y = set(a.split()), set(b.split())
+    return len(x & y) / len(x | y) if x | y else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Features:
+    """What the rule compares, as stored with each active row."""
+
+    company_key: str
+    title_key: str
+    location_key: str
+    minhash: list[int]  # the full text's signature, then the lead's: 2 * NUM_PERM values
+    lsh_bands: list[int]
+
+
+def features(
+    title: str, company: str, location: str | None, remote: str | None, description: str
+) -> Features:
+    text = plain_text(description)
+    full = signature(text)
+    lead = signature(" ".join(text.split()[:LEAD_WORDS]))
+    return Features(company_key(company), title_key(title), location_key(location, remote),
+                    full + lead, bands(full))  # fmt: skip
+
+
+LEVEL_WORDS = frozenset(
+    [
+        "junior",
+        "senior",
+        "staff",
+        "lead",
+        "principal",
+        "head",
+        "chief",
+        "intern",
+        "trainee",
+        "graduate",
+        "entry",
+        "mid",
+        "associate",
+        "i",
+        "ii",
+        "iii",
+        "iv",
+        "v",
+        "vi",
+        "1",
+        "2",
+        "3",
+        "4",
+        "5",
+        "6",
+    ]
+)
+
+
+def level_differs(a: str, b: str) -> bool:
+    """Titles that differ in a level (Senior vs -, II vs III, a number): other jobs."""
+    diff = set(a.split()) ^ set(b.split())
+    return any(word in LEVEL_WORDS or word.isdigit() for word in diff)
+
+
+def same_job(a: Features, b: Features) -> bool:
+    if not a.company_key or a.company_key != b.company_key:
+        return False
+    if not locations_compatible(a.location_key, b.location_key):
+        return False
+    similarity = similarity_of(a, b)
+    if a.title_key == b.title_key:
+        return similarity >= SAME_TITLE_JACCARD
+    return (
+        similarity >= SIMILAR_TITLE_JACCARD
+        and token_overlap(a.title_key, b.title_key) >= SIMILAR_TITLE_TOKENS
+        and not level_differs(a.title_key, b.title_key)
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    identity: tuple[str, str]
+    features: Features
+    cluster_id: str | None
+
+
+MAX_CANDIDATES = 200  # per posting: a company with thousands of templated postings stays cheap
+
+
+def choose_cluster(
+    me: Member, candidates: Iterable[Member], new_id: str
+) -> tuple[str, list[tuple[str, str]]]:
+    """The cluster ``me`` belongs to, and the members that matched. Stable: the current
+    cluster is kept while one of its members still matches; else the cluster with the most
+    matches (ties: the smallest id); else a new cluster (``me``'s own when it was alone)."""
+    ranked = sorted(
+        (c for c in candidates if c.identity != me.identity and c.cluster_id),
+        key=lambda c: (c.features.title_key != me.features.title_key,
+                       -len(set(c.features.lsh_bands) & set(me.features.lsh_bands)), c.identity),
+    )[:MAX_CANDIDATES]  # fmt: skip
+    matches = [c for c in ranked if same_job(me.features, c.features)]
+    if not matches:
+        return new_id, []
+    ids = [c.cluster_id for c in matches if c.cluster_id]
+    if me.cluster_id in ids:
+        chosen = me.cluster_id
+    else:
+        chosen = min(set(ids), key=lambda cid: (-ids.count(cid), cid))
+    assert chosen is not None
+    return chosen, [c.identity for c in matches]
