@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import random
@@ -12,6 +13,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+import numpy as np
 
 
 def vector_for(text: str, dims: int) -> list[float]:
@@ -32,6 +35,8 @@ class EmbeddingServer:
     hang_s: float = 0.0
     reject_containing: str | None = None  # 400 when an input contains this
     api_key: str | None = None  # 401 unless "Authorization: Bearer <api_key>"
+    refuse_base64: bool = False  # 400 for encoding_format=base64 (an older server)
+    base64_answers: int = 0
     scripted: list[tuple[int, dict[str, str]]] = field(default_factory=list)  # next answers
     requests: int = 0
     texts: int = 0
@@ -72,7 +77,16 @@ class EmbeddingServer:
         vectors = [vector_for(t, dims) for t in inputs]
         if path == "/api/embed":
             return 200, {}, {"model": body.get("model"), "embeddings": vectors}
-        data = [{"object": "embedding", "index": i, "embedding": v} for i, v in enumerate(vectors)]
+        if body.get("encoding_format") == "base64":
+            if self.refuse_base64:
+                return 400, {}, {"error": {"message": "encoding_format base64 not supported"}}
+            self.base64_answers += 1
+            encoded: list[Any] = [
+                base64.b64encode(np.asarray(v, dtype="<f4").tobytes()).decode() for v in vectors
+            ]
+        else:
+            encoded = vectors
+        data = [{"object": "embedding", "index": i, "embedding": v} for i, v in enumerate(encoded)]
         random.shuffle(data)  # clients must order by index
         return 200, {}, {"object": "list", "data": data, "model": body.get("model")}
 

@@ -164,12 +164,12 @@ async def test_the_local_models_rank_by_meaning(model: str) -> None:
         assert max(range(3), key=scores.__getitem__) == best, (model, query, scores)
 
 
-def test_the_default_local_model_is_the_fast_one() -> None:
+def test_the_default_local_model_is_the_measured_choice() -> None:
     from worker.settings import load_settings
 
     settings = load_settings(embedder="local")
-    assert (settings.model_name, settings.dims) == ("all-MiniLM-L6-v2-int8", 384)
-    assert load_settings(embedder="local", embedder_model="use-multilingual-v3").dims == 512
+    assert (settings.model_name, settings.dims) == ("use-multilingual-v3", 512)
+    assert load_settings(embedder="local", embedder_model="all-MiniLM-L6-v2-int8").dims == 384
 
 
 def test_a_model_file_whose_hash_does_not_match_is_refused(tmp_path: Path) -> None:
@@ -230,3 +230,31 @@ def test_the_minilm_model_is_selectable_by_name_and_says_what_it_needs() -> None
         return
     embedder = build_embedder(settings)
     assert embedder.dims == 384 and embedder.semantic
+
+
+@pytest.mark.parametrize("refuse", [False, True])
+async def test_openai_vectors_come_as_base64_unless_the_server_refuses(refuse: bool) -> None:
+    texts = [f"text number {i}" for i in range(12)]
+    with embedding_server(refuse_base64=refuse) as server:
+        embedder = OpenAIEmbedder(server.url, "m", 16, batch_size=4)
+        try:
+            vectors = await embedder.embed_documents(texts)
+            again = await embedder.embed_documents(texts[:4])
+        finally:
+            await embedder.close()
+    assert all(np.array_equal(a, b) for a, b in zip(vectors, expected(texts), strict=True))
+    assert np.array_equal(again[0], expected(texts[:1])[0])
+    assert server.base64_answers == (0 if refuse else 4)
+    assert embedder.encoding == ("float" if refuse else "base64")
+
+
+async def test_a_401_is_a_misconfiguration_not_a_rejected_text() -> None:
+    from worker.errors import EmbedderMisconfigured
+
+    with embedding_server(api_key="right") as server:
+        embedder = OpenAIEmbedder(server.url, "m", 16, api_key="wrong")
+        try:
+            with pytest.raises(EmbedderMisconfigured, match="401.*JOBINGEST_EMBEDDER_API_KEY"):
+                await embedder.embed_documents(["hello"])
+        finally:
+            await embedder.close()

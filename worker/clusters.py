@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
-from worker.dedupe import Features, Member, choose_cluster
+from worker.dedupe import MAX_CANDIDATES, Features, Member, choose_cluster
 from worker.store import MIGRATION_LOCK, Conn
 
 CLUSTER_LOCK_CLASS = MIGRATION_LOCK & 0x7FFFFFFF  # first key of the two-key advisory locks
@@ -86,6 +86,30 @@ async def assign_clusters(conn: Conn, rows: Sequence[Clusterable]) -> int:
         )  # fmt: skip
         for f in found
     }
+    by_title: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    by_band: dict[int, list[tuple[str, str]]] = {}
+
+    def index(member: Member) -> None:
+        key = (member.features.company_key, member.features.title_key)
+        by_title.setdefault(key, []).append(member.identity)
+        for band in member.features.lsh_bands:
+            by_band.setdefault(band, []).append(member.identity)
+
+    def candidates(me: Member) -> list[Member]:
+        """Same title first, then postings sharing LSH bands; at most MAX_CANDIDATES."""
+        picked: dict[tuple[str, str], None] = {}
+        groups = [by_title.get((me.features.company_key, me.features.title_key), [])]
+        groups += [by_band.get(band, []) for band in me.features.lsh_bands]
+        for group in groups:
+            for identity in group:
+                if identity != me.identity and pool[identity].cluster_id:
+                    picked[identity] = None
+                if len(picked) >= MAX_CANDIDATES:
+                    return [pool[i] for i in picked]
+        return [pool[i] for i in picked]
+
+    for member in pool.values():
+        index(member)
     changed: list[tuple[str, str, str]] = []
     for row in active:
         identity = (row.source, row.external_id)
@@ -95,7 +119,9 @@ async def assign_clusters(conn: Conn, rows: Sequence[Clusterable]) -> int:
             m.cluster_id == current and m.identity != identity for m in pool.values()
         )
         own = current if current is not None and not shared else str(uuid.uuid4())
-        chosen, _ = choose_cluster(me, pool.values(), own)
+        chosen, _ = choose_cluster(me, candidates(me), own)
+        if identity not in pool:
+            index(me)
         pool[identity] = Member(identity, me.features, chosen)
         if chosen != current:
             changed.append((row.source, row.external_id, chosen))

@@ -271,15 +271,12 @@ MAX_CANDIDATES = 200  # per posting: a company with thousands of templated posti
 def choose_cluster(
     me: Member, candidates: Iterable[Member], new_id: str
 ) -> tuple[str, list[tuple[str, str]]]:
-    """The cluster ``me`` belongs to, and the members that matched. Stable: the current
-    cluster is kept while one of its members still matches; else the cluster with the most
-    matches (ties: the smallest id); else a new cluster (``me``'s own when it was alone)."""
-    ranked = sorted(
-        (c for c in candidates if c.identity != me.identity and c.cluster_id),
-        key=lambda c: (c.features.title_key != me.features.title_key,
-                       -len(set(c.features.lsh_bands) & set(me.features.lsh_bands)), c.identity),
-    )[:MAX_CANDIDATES]  # fmt: skip
-    matches = [c for c in ranked if same_job(me.features, c.features)]
+    """The cluster ``me`` belongs to, and the members that matched among ``candidates`` (at
+    most MAX_CANDIDATES, chosen by the caller). Stable: the current cluster is kept while one
+    of its members still matches; else the cluster with the most matches (ties: the smallest
+    id); else a new cluster (``me``'s own when it was alone)."""
+    matches = [c for c in candidates if c.identity != me.identity and c.cluster_id
+               and same_job(me.features, c.features)]  # fmt: skip
     if not matches:
         return new_id, []
     ids = [c.cluster_id for c in matches if c.cluster_id]

