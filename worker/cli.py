@@ -402,6 +402,57 @@ def duplicates_backfill(
     out.print(f"clustered: {run(go())} row steps; every active job now has a cluster")
 
 
+index_app = typer.Typer(no_args_is_help=True, help="The HNSW vector index: status, build, drop.")
+app.add_typer(index_app, name="index")
+
+
+def _with_connection(url: str, work: Any) -> Any:
+    async def go() -> Any:
+        conn = await connect(url)
+        try:
+            return await work(conn)
+        finally:
+            await conn.close()
+
+    return run(go())
+
+
+@index_app.command("status")
+def index_status_cmd(database_url: DatabaseOpt = None) -> None:
+    """valid, invalid (an interrupted build), building (with progress) or absent."""
+    from worker.ops.index import index_status
+
+    url = configured(("database",), database_url=database_url).require_database()
+    print(json.dumps(_with_connection(url, index_status), default=str))
+
+
+@index_app.command("drop")
+def index_drop_cmd(database_url: DatabaseOpt = None) -> None:
+    """Drop the index (concurrently): before a bulk load. Search scans exactly meanwhile."""
+    from worker.ops.index import drop_index
+
+    url = configured(("database",), database_url=database_url).require_database()
+    _with_connection(url, drop_index)
+    out.print("index dropped; start workers with JOBINGEST_HNSW_INDEX=false for the load")
+
+
+@index_app.command("build")
+def index_build_cmd(
+    memory: Annotated[str, typer.Option(help="maintenance_work_mem for the build.")] = "1GB",
+    workers: Annotated[int, typer.Option(min=0, max=64, help="Parallel build workers.")] = 2,
+    database_url: DatabaseOpt = None,
+) -> None:
+    """Build the index once, concurrently with reads and writes (resumes after a crash)."""
+    from worker.ops.index import build_index
+
+    url = configured(("database",), database_url=database_url).require_database()
+    try:
+        seconds = _with_connection(url, lambda conn: build_index(conn, memory, workers))
+    except (ValueError, RuntimeError) as exc:
+        raise fail(str(exc), 2) from None
+    out.print("index already valid" if not seconds else f"index built in {seconds:.1f}s")
+
+
 @app.command()
 def status(
     topic: TopicOpt = None,
