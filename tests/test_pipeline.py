@@ -195,3 +195,25 @@ async def test_workers_starting_together_on_a_fresh_database_do_not_collide(data
             await pool.close()
 
     await asyncio.gather(*(start() for _ in range(6)))
+
+
+async def test_a_pipelined_batch_ends_in_the_newest_state_of_every_job(
+    settings: Settings, db: asyncpg.Connection
+) -> None:
+    import random
+
+    rnd = random.Random(5)
+    events = []
+    for job in range(150):
+        versions = [job_event(f"p{job}", "job.updated" if v else "job.posted", at=v * 10,
+                              title=f"Engineer {job} v{v}") for v in range(4)]  # fmt: skip
+        rnd.shuffle(versions)  # late arrivals: the newest is not always last
+        events += versions
+    events.append(dict(events[0]))  # a duplicate across the batch
+    runtime = await ingest(settings.model_copy(update={"batch_max_wait_ms": 2000}), events)
+    rows = {
+        r["external_id"]: r["title"] for r in await db.fetch("SELECT external_id, title FROM jobs")
+    }
+    assert rows == {f"p{job}": f"Engineer {job} v3" for job in range(150)}
+    assert outcome_count(runtime, "duplicate") == 1
+    assert await db.fetchval("SELECT count(*) FROM jobingest_ledger") == 600

@@ -101,3 +101,12 @@ def test_final_outcomes() -> None:
     assert plan.final_outcome(posted, same, row, written=True) == "unchanged"
     assert plan.final_outcome(posted, same, row, written=False) == "stale"
     assert plan.final_outcome(removed, same, row, written=True) == "removed"
+
+
+def test_halves_hold_disjoint_jobs_in_order_and_balance() -> None:
+    events = [decoded(job_event(f"j{i % 7}", at=i), offset=i) for i in range(40)]
+    first, second = plan.split_by_job(events)
+    assert sorted(first + second, key=lambda d: d.record.offset) == events
+    assert not {plan.identity_of(d) for d in first} & {plan.identity_of(d) for d in second}
+    assert [d.record.offset for d in first] == sorted(d.record.offset for d in first)
+    assert abs(len(first) - len(second)) <= 6

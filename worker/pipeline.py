@@ -9,6 +9,7 @@ then commits Kafka offsets. Failures propagate to the caller, which classifies t
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections import OrderedDict
 from collections.abc import Iterator
@@ -64,6 +65,21 @@ def outcome(d: Decoded, name: str) -> EventOutcome:
     return EventOutcome(d.record, name, d.event.source, d.event, d.idempotency_key)
 
 
+PIPELINE_MIN_EVENTS = 200  # smaller batches gain nothing from two halves
+
+
+@dataclass(slots=True)
+class Prepared:
+    """A planned and embedded batch (or half), ready to write."""
+
+    result: BatchResult
+    applying: dict[Identity, Decoded]
+    rows: dict[Identity, store.JobRow]
+    states: dict[Identity, store.StoredState]
+    ledger: list[str]
+    reapplied: set[str]
+
+
 class VectorCache:
     """Recently embedded texts, keyed by content hash (the model is fixed per worker)."""
 
@@ -103,57 +119,78 @@ class BatchProcessor:
             self.metrics.stage_duration.labels(stage=name).observe(time.perf_counter() - started)
 
     async def process(self, decoded: list[Decoded]) -> BatchResult:
-        """Apply ``decoded`` events; raises on any failure, having committed nothing."""
-        result = BatchResult()
+        """Apply ``decoded`` events; raises on any failure. A large batch is applied as two
+        halves holding disjoint jobs, the second half planned and embedded while the first is
+        written (each half in its own transaction, under the ledger and the ordering guard)."""
         if not decoded:
-            return result
-        async with self.pool.acquire() as conn:
-            with self._stage("plan"):
-                windows = await store.reapply_windows(conn, decoded[0].record.topic)
-                reapplied = plan.reapplied_keys(decoded, windows)
-                in_batch = plan.drop_duplicates(decoded)
-                known = await store.known_keys(
-                    conn,
-                    [
-                        d.idempotency_key
-                        for d in in_batch.kept
-                        if d.idempotency_key not in reapplied
-                    ],
-                )
-                fresh = plan.drop_duplicates(in_batch.kept, known, reapplied)
-                result.outcomes += [outcome(d, "duplicate") for d in in_batch.dropped]
-                result.outcomes += [outcome(d, "duplicate") for d in fresh.dropped]
-                winners, older = plan.newest_per_job(fresh.kept)
-                states = await store.stored_states(conn, list(winners), self.embedder.model)
-                applying, stale = plan.against_stored(winners, states, reapplied)
-                result.outcomes += [outcome(d, "stale") for d in older + stale]
-                rows, texts = plan.rows_and_texts(
-                    applying, self.settings.embedder_max_chars, self.settings.clustering
-                )
-
-            with self._stage("embed"):
-                refused = await self._embed(conn, plan.texts_to_embed(rows, states), texts, result)
-            ledger = [d.idempotency_key for d in fresh.kept]
-            for identity, reason in refused.items():
-                d = applying.pop(identity)
-                del rows[identity]
-                ledger.remove(d.idempotency_key)
-                result.letters.append(DeadLetter(d.record, EmbedderRejected.__name__, reason))
-
-            with self._stage("database"):
-                again = {i for i, d in applying.items() if d.idempotency_key in reapplied}
-                written = await store.apply_batch(
-                    conn,
-                    [row for i, row in rows.items() if i not in again],
-                    ledger,
-                    model=self.embedder.model,
-                    reapplied=[row for i, row in rows.items() if i in again],
-                    clustering=self.settings.clustering,
-                )
-        for identity, d in applying.items():
-            name = plan.final_outcome(d, states.get(identity), rows[identity], identity in written)
-            result.outcomes.append(outcome(d, name))
+            return BatchResult()
+        if not self.settings.pipeline or len(decoded) < PIPELINE_MIN_EVENTS:
+            async with self.pool.acquire() as conn:
+                return await self._write(conn, await self._prepare(conn, decoded))
+        in_batch = plan.drop_duplicates(decoded)  # one key, one application: over the whole batch
+        first, second = plan.split_by_job(in_batch.kept)
+        async with self.pool.acquire() as one, self.pool.acquire() as two:
+            writing = asyncio.create_task(self._write(one, await self._prepare(one, first)))
+            try:
+                prepared = await self._prepare(two, second)
+            except BaseException:
+                writing.cancel()
+                await asyncio.gather(writing, return_exceptions=True)
+                raise
+            result = await writing
+            result.merge(await self._write(two, prepared))
+        result.outcomes += [outcome(d, "duplicate") for d in in_batch.dropped]
         return result
+
+    async def _prepare(self, conn: Conn, decoded: list[Decoded]) -> Prepared:
+        """Everything before the write: the plan's reads and decisions, and the embeddings."""
+        result = BatchResult()
+        with self._stage("plan"):
+            windows = await store.reapply_windows(conn, decoded[0].record.topic)
+            reapplied = plan.reapplied_keys(decoded, windows)
+            in_batch = plan.drop_duplicates(decoded)
+            known = await store.known_keys(
+                conn,
+                [d.idempotency_key for d in in_batch.kept if d.idempotency_key not in reapplied],
+            )
+            fresh = plan.drop_duplicates(in_batch.kept, known, reapplied)
+            result.outcomes += [outcome(d, "duplicate") for d in in_batch.dropped]
+            result.outcomes += [outcome(d, "duplicate") for d in fresh.dropped]
+            winners, older = plan.newest_per_job(fresh.kept)
+            states = await store.stored_states(conn, list(winners), self.embedder.model)
+            applying, stale = plan.against_stored(winners, states, reapplied)
+            result.outcomes += [outcome(d, "stale") for d in older + stale]
+            rows, texts = plan.rows_and_texts(
+                applying, self.settings.embedder_max_chars, self.settings.clustering
+            )
+        with self._stage("embed"):
+            refused = await self._embed(conn, plan.texts_to_embed(rows, states), texts, result)
+        ledger = [d.idempotency_key for d in fresh.kept]
+        for identity, reason in refused.items():
+            d = applying.pop(identity)
+            del rows[identity]
+            ledger.remove(d.idempotency_key)
+            result.letters.append(DeadLetter(d.record, EmbedderRejected.__name__, reason))
+        return Prepared(result, applying, rows, states, ledger, reapplied)
+
+    async def _write(self, conn: Conn, p: Prepared) -> BatchResult:
+        """One transaction: rows under the ordering guard, clusters, ledger keys."""
+        with self._stage("database"):
+            again = {i for i, d in p.applying.items() if d.idempotency_key in p.reapplied}
+            written = await store.apply_batch(
+                conn,
+                [row for i, row in p.rows.items() if i not in again],
+                p.ledger,
+                model=self.embedder.model,
+                reapplied=[row for i, row in p.rows.items() if i in again],
+                clustering=self.settings.clustering,
+            )
+        for identity, d in p.applying.items():
+            name = plan.final_outcome(
+                d, p.states.get(identity), p.rows[identity], identity in written
+            )
+            p.result.outcomes.append(outcome(d, name))
+        return p.result
 
     async def _embed(
         self,

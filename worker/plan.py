@@ -16,7 +16,7 @@ services:
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from schemas import AnyJobEvent, JobRemoved
@@ -70,6 +70,23 @@ def reapplied_keys(decoded: Iterable[Decoded], windows: Mapping[int, int]) -> se
     return {
         d.idempotency_key for d in decoded if d.record.offset < windows.get(d.record.partition, -1)
     }
+
+
+def split_by_job(decoded: Sequence[Decoded]) -> tuple[list[Decoded], list[Decoded]]:
+    """Two halves of about equal size holding disjoint jobs (every event of a job in one
+    half), each in the original order: halves can be applied independently."""
+    by_job: dict[Identity, list[Decoded]] = {}
+    for d in decoded:
+        by_job.setdefault(identity_of(d), []).append(d)
+    halves: tuple[list[Identity], list[Identity]] = ([], [])
+    sizes = [0, 0]
+    for identity, events in by_job.items():
+        side = 0 if sizes[0] <= sizes[1] else 1
+        halves[side].append(identity)
+        sizes[side] += len(events)
+    first = set(halves[0])
+    return ([d for d in decoded if identity_of(d) in first],
+            [d for d in decoded if identity_of(d) not in first])  # fmt: skip
 
 
 def newest_per_job(decoded: Iterable[Decoded]) -> tuple[dict[Identity, Decoded], list[Decoded]]:
