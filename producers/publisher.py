@@ -11,7 +11,7 @@ from aiokafka import AIOKafkaProducer
 from aiokafka.structs import RecordMetadata
 from pydantic import ValidationError
 
-from schemas import AnyJobEvent, event_from_dict, field_errors, parse_event, resolve_idempotency_key
+from schemas import AnyJobEvent, field_errors, parse_event, resolve_idempotency_key
 from schemas.events import SCHEMA_VERSION, clean_text
 
 EventInput = AnyJobEvent | Mapping[str, Any] | bytes | str
@@ -39,17 +39,19 @@ def _without_surrogates(value: Any) -> Any:
 def validate(raw: EventInput) -> tuple[AnyJobEvent, bytes]:
     """The validated event and the exact bytes to publish (unknown fields kept for newer readers).
 
-    The bytes are validated with the parser the workers use, so what is accepted here is what
-    a worker can read and store."""
+    A mapping is serialised first and the bytes validated with the parser the workers use, so
+    what is accepted here is exactly what a worker can read and store."""
     try:
         if isinstance(raw, bytes | str):
             event = parse_event(raw)
             return event, raw.encode() if isinstance(raw, str) else raw
         if isinstance(raw, Mapping):
-            event_from_dict(dict(raw))  # field errors against the caller's own data first
-            value = json.dumps(
-                _without_surrogates(raw), default=str, separators=(",", ":"), ensure_ascii=False
-            ).encode()
+            text = json.dumps(raw, default=str, separators=(",", ":"), ensure_ascii=False)
+            try:
+                value = text.encode()
+            except UnicodeEncodeError:  # lone surrogates cannot be UTF-8: replaced, as readers do
+                value = json.dumps(_without_surrogates(raw), default=str, separators=(",", ":"),
+                                   ensure_ascii=False).encode()  # fmt: skip
             return parse_event(value), value
         return raw, raw.model_dump_json(exclude_none=True).encode()
     except ValidationError as exc:

@@ -48,29 +48,29 @@ MAX_TAGS = 50
 MAX_IDEMPOTENCY_KEY_CHARS = 200
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")  # one scan for both, the common case
 
 
 def clean_text(value: object) -> object:
     """Free text as PostgreSQL can store it: NUL removed, lone surrogates replaced."""
-    if isinstance(value, str):
-        if "\x00" in value:
-            value = value.replace("\x00", "")
-        if _SURROGATE.search(value):
-            value = _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, str) and _UNSTORABLE.search(value) is not None:
+        value = _SURROGATE.sub("\ufffd", value.replace("\x00", ""))
     return value
 
 
 def storable_identifier(value: str) -> str:
     """Identifiers are never rewritten: NUL or a lone surrogate makes them invalid."""
-    if "\x00" in value:
-        raise ValueError("must not contain NUL (U+0000)")
-    if _SURROGATE.search(value):
+    if _UNSTORABLE.search(value) is not None:
+        if "\x00" in value:
+            raise ValueError("must not contain NUL (U+0000)")
         raise ValueError("must not contain a lone surrogate")
     return value
 
 
 def utc_representable(value: datetime) -> datetime:
     """The value, unchanged, once known to stay within years 1-9999 in UTC."""
+    if 1 < value.year < 9999:  # an offset moves a datetime by less than a day
+        return value
     try:
         value.astimezone(UTC)
     except (OverflowError, ValueError):

@@ -20,7 +20,7 @@ class StoredRow:
     company_key: str | None
     title_key: str | None
     location_key: str | None
-    minhash: list[int] | None
+    minhash: bytes | None
     lsh_bands: list[int] | None
     deleted_at: datetime | None = None
 
@@ -60,7 +60,7 @@ async def backfill_clusters(conn: Conn, batch: int) -> int:
             return 0
         await assign_clusters(conn, [
             StoredRow(r["source"], r["external_id"], r["company_key"], r["title_key"],
-                      r["location_key"], list(r["minhash"] or []), list(r["lsh_bands"] or []))
+                      r["location_key"], bytes(r["minhash"] or b""), list(r["lsh_bands"] or []))
             for r in rows
         ])  # fmt: skip
     return len(rows)

@@ -23,7 +23,7 @@ MAX_POOL = 5_000  # candidate rows read per batch (own rows and same titles firs
 
 def _features(record: Any) -> Features:
     return Features(record["company_key"], record["title_key"] or "", record["location_key"] or "",
-                    list(record["minhash"] or []), list(record["lsh_bands"] or []))  # fmt: skip
+                    bytes(record["minhash"] or b""), list(record["lsh_bands"] or []))  # fmt: skip
 
 
 class Clusterable(Protocol):
@@ -35,7 +35,7 @@ class Clusterable(Protocol):
     company_key: str | None
     title_key: str | None
     location_key: str | None
-    minhash: list[int] | None
+    minhash: bytes | None
     lsh_bands: list[int] | None
 
 

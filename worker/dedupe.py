@@ -30,9 +30,11 @@ import hashlib
 import re
 import struct
 import unicodedata
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from datasketch import MinHash
 
 from worker.text import plain_text
@@ -92,12 +94,15 @@ _ABBREVIATIONS = {
     "sde": "software engineer", "rn": "registered nurse", "asst": "assistant", "assoc": "associate",
 }  # fmt: skip
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
 
 def _fold(text: str) -> list[str]:
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return _WORD.findall(stripped)
+    """Words, case-folded, accents dropped (ASCII text, the common case, skips the work)."""
+    folded = text.casefold()
+    if not folded.isascii():
+        folded = _COMBINING.sub("", unicodedata.normalize("NFKD", folded))
+    return _WORD.findall(folded)
 
 
 def company_key(company: str) -> str:
@@ -141,17 +146,29 @@ def locations_compatible(a: str, b: str) -> bool:
     return not a or not b or a == b
 
 
-def shingles(text: str, size: int = 3) -> list[bytes]:
-    words = _fold(text)
-    if len(words) < size:
+def shingles(words: Sequence[str]) -> list[bytes]:
+    """Word 3-shingles."""
+    if len(words) < 3:
         return [" ".join(words).encode()] if words else []
-    return [" ".join(words[i : i + size]).encode() for i in range(len(words) - size + 1)]
+    return [f"{a} {b} {c}".encode() for a, b, c in zip(words, words[1:], words[2:], strict=False)]
 
 
-def signature(text: str) -> list[int]:
-    """MinHash signature of plain text (NUM_PERM values below 2**32)."""
-    sketch = MinHash(num_perm=NUM_PERM)
-    sketch.update_batch(shingles(text) or [b""])
+_PERMUTATIONS = MinHash(
+    num_perm=NUM_PERM, seed=1, scheme="affine32"
+).permutations  # drawn once, as every worker does
+
+
+def signature(words: Sequence[str]) -> list[int]:
+    """MinHash signature of folded words (NUM_PERM values below 2**32); shingles hashed with
+    CRC-32 (fast, stable across processes and versions)."""
+    sketch = MinHash(
+        num_perm=NUM_PERM,
+        seed=1,
+        hashfunc=zlib.crc32,
+        permutations=_PERMUTATIONS,
+        scheme="affine32",
+    )
+    sketch.update_batch(shingles(words) or [b""])
     return [int(v) for v in sketch.hashvalues]
 
 
@@ -165,19 +182,12 @@ def bands(sig: Sequence[int]) -> list[int]:
     return keys
 
 
-def jaccard(a: Sequence[int], b: Sequence[int]) -> float:
-    """Estimated Jaccard similarity of two MinHash signatures."""
-    if not a or not b:
-        return 0.0
-    return sum(x == y for x, y in zip(a, b, strict=True)) / len(a)
-
-
 def similarity_of(a: Features, b: Features) -> float:
     """The larger of the full-text and the lead's estimated Jaccard similarity."""
-    if len(a.minhash) != len(b.minhash):
+    if len(a.minhash) != len(b.minhash) or not a.minhash:
         return 0.0
-    n = NUM_PERM
-    return max(jaccard(a.minhash[:n], b.minhash[:n]), jaccard(a.minhash[n:], b.minhash[n:]))
+    same = np.frombuffer(a.minhash, "<u4") == np.frombuffer(b.minhash, "<u4")
+    return float(max(same[:NUM_PERM].mean(), same[NUM_PERM:].mean()))
 
 
 def token_overlap(a: str, b: str) -> float:
@@ -192,18 +202,19 @@ class Features:
     company_key: str
     title_key: str
     location_key: str
-    minhash: list[int]  # the full text's signature, then the lead's: 2 * NUM_PERM values
+    minhash: bytes  # the full text's signature, then the lead's: 2 * NUM_PERM uint32 (LE)
     lsh_bands: list[int]
 
 
 def features(
     title: str, company: str, location: str | None, remote: str | None, description: str
 ) -> Features:
-    text = plain_text(description)
-    full = signature(text)
-    lead = signature(" ".join(text.split()[:LEAD_WORDS]))
+    words = _fold(plain_text(description))
+    full = signature(words)
+    lead = signature(words[:LEAD_WORDS])
+    packed = np.asarray(full + lead, dtype="<u4").tobytes()
     return Features(company_key(company), title_key(title), location_key(location, remote),
-                    full + lead, bands(full))  # fmt: skip
+                    packed, bands(full))  # fmt: skip
 
 
 LEVEL_WORDS = frozenset(
@@ -244,17 +255,17 @@ def level_differs(a: str, b: str) -> bool:
 
 
 def same_job(a: Features, b: Features) -> bool:
+    """The rule; the cheap signals first, the text similarity last."""
     if not a.company_key or a.company_key != b.company_key:
         return False
     if not locations_compatible(a.location_key, b.location_key):
         return False
-    similarity = similarity_of(a, b)
     if a.title_key == b.title_key:
-        return similarity >= SAME_TITLE_JACCARD
+        return similarity_of(a, b) >= SAME_TITLE_JACCARD
     return (
-        similarity >= SIMILAR_TITLE_JACCARD
-        and token_overlap(a.title_key, b.title_key) >= SIMILAR_TITLE_TOKENS
+        token_overlap(a.title_key, b.title_key) >= SIMILAR_TITLE_TOKENS
         and not level_differs(a.title_key, b.title_key)
+        and similarity_of(a, b) >= SIMILAR_TITLE_JACCARD
     )
 
 
@@ -265,7 +276,7 @@ class Member:
     cluster_id: str | None
 
 
-MAX_CANDIDATES = 200  # per posting: a company with thousands of templated postings stays cheap
+MAX_CANDIDATES = 64  # per posting: a company with thousands of templated postings stays cheap
 
 
 def choose_cluster(

@@ -95,7 +95,7 @@ _CLUSTER_DDL = """
 ALTER TABLE jobs ADD COLUMN IF NOT EXISTS company_key text;
 ALTER TABLE jobs ADD COLUMN IF NOT EXISTS title_key text;
 ALTER TABLE jobs ADD COLUMN IF NOT EXISTS location_key text;
-ALTER TABLE jobs ADD COLUMN IF NOT EXISTS minhash bigint[];
+ALTER TABLE jobs ADD COLUMN IF NOT EXISTS minhash bytea;
 ALTER TABLE jobs ADD COLUMN IF NOT EXISTS lsh_bands bigint[];
 ALTER TABLE jobs ADD COLUMN IF NOT EXISTS cluster_id uuid;
 CREATE INDEX IF NOT EXISTS jobs_company_key ON jobs (company_key, title_key) WHERE deleted_at IS NULL;

@@ -117,9 +117,10 @@ async def _semantic(
     where = " AND ".join(conditions)
     params.append(k)
     select = f"SELECT {RESULT_COLUMNS}, embedding <=> $1 AS distance"
-    exact = (
-        f"WITH matching AS MATERIALIZED (SELECT * FROM jobs WHERE {where}) "
-        f"{select} FROM matching ORDER BY distance, source, external_id LIMIT ${len(params)}"
+    exact = (  # only the columns a result needs: no description, no text vector
+        f"WITH matching AS MATERIALIZED (SELECT {RESULT_COLUMNS}, embedding <=> $1 AS distance "
+        f"FROM jobs WHERE {where}) SELECT * FROM matching "
+        f"ORDER BY distance, source, external_id LIMIT ${len(params)}"
     )
     indexed = f"{select} FROM jobs WHERE {where} ORDER BY embedding <=> $1 LIMIT ${len(params)}"
     if filters.any:

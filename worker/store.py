@@ -60,7 +60,7 @@ class JobRow:
     company_key: str | None = None
     title_key: str | None = None
     location_key: str | None = None
-    minhash: list[int] | None = None
+    minhash: bytes | None = None
     lsh_bands: list[int] | None = None
 
 

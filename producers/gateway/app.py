@@ -11,16 +11,15 @@ Retry-After.
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import Response
 
 from producers.gateway import errors
-from producers.gateway.resources import Resources
+from producers.gateway.resources import GatewayMetrics, Resources
 from producers.gateway.routers import events, health, jobs
 from schemas import job_event_adapter
 from worker.api import Settings
@@ -40,20 +39,38 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(jobs.router)
     app.include_router(health.router)
 
-    @app.middleware("http")
-    async def observe(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        started = time.perf_counter()
-        response = await call_next(request)
-        path = getattr(request.scope.get("route"), "path", "unmatched")
-        resources.metrics.requests.labels(path, request.method, str(response.status_code)).inc()
-        resources.metrics.latency.labels(path).observe(time.perf_counter() - started)
-        return response
-
+    app.add_middleware(Observe, metrics=resources.metrics)
     errors.install(app)  # outermost: request ids and the last line of defence
     app.openapi = lambda: openapi(app, settings)  # type: ignore[method-assign]
     return app
+
+
+class Observe:
+    """Request count and latency per route (pure ASGI: nothing buffered)."""
+
+    def __init__(self, app: Any, metrics: GatewayMetrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+
+        async def send_status(message: Any) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_status)
+        finally:
+            path = getattr(scope.get("route"), "path", "unmatched")
+            self.metrics.requests.labels(path, scope["method"], str(status)).inc()
+            self.metrics.latency.labels(path).observe(time.perf_counter() - started)
 
 
 def openapi(app: FastAPI, settings: Settings) -> dict[str, Any]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import re
 import uuid
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -74,32 +73,57 @@ def _rid(request: Request) -> str:
     return str(getattr(request.state, "request_id", "")) or request_id_of(None)
 
 
-def install(app: FastAPI) -> None:
-    """Exception handlers and the request-id middleware; no stack trace reaches a client."""
+class RequestIds:
+    """Pure ASGI middleware (no body buffering): a request id on every request and response,
+    NUL in the path or query refused with a 422, and the last line of defence against a 500
+    with a stack trace."""
 
-    @app.middleware("http")
-    async def request_ids(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        request_id = request_id_of(request.headers.get("x-request-id"))
-        request.state.request_id = request_id
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        given = headers.get(b"x-request-id", b"").decode("latin-1") or None
+        request_id = request_id_of(given)
+        scope.setdefault("state", {})["request_id"] = request_id
+        started = False
+
+        async def send_with_id(message: Any) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
+            await send(message)
+
+        raw_path = scope.get("raw_path") or scope.get("path", "").encode()
         if (
-            "\x00" in request.url.path
-            or "%00" in request.url.path
-            or "%00" in str(request.url.query)
+            b"%00" in raw_path
+            or "\x00" in scope.get("path", "")
+            or b"%00" in scope.get("query_string", b"")
         ):
             response: Response = error_response(
                 422, "invalid_request", "NUL (U+0000) is not allowed in the path or query",
                 request_id,
             )  # fmt: skip
-        else:
-            try:
-                response = await call_next(request)
-            except Exception:  # the last line of defence
-                log.exception("unhandled error", extra={"request_id": request_id})
-                response = error_response(500, "internal_error", "internal error", request_id)
-        response.headers["x-request-id"] = request_id
-        return response
+            await response(scope, receive, send_with_id)
+            return
+        try:
+            await self.app(scope, receive, send_with_id)
+        except Exception:
+            log.exception("unhandled error", extra={"request_id": request_id})
+            if not started:
+                await error_response(500, "internal_error", "internal error", request_id)(
+                    scope, receive, send_with_id
+                )
+
+
+def install(app: FastAPI) -> None:
+    """Exception handlers and the request-id middleware; no stack trace reaches a client."""
+    app.add_middleware(RequestIds)
 
     @app.exception_handler(ApiError)
     async def api_error(request: Request, exc: ApiError) -> JSONResponse:
