@@ -50,9 +50,12 @@ def run_dev(count: int, embedder: str | None, http_port: int, partitions: int) -
     STATE_DIR.mkdir(exist_ok=True)
     started = time.monotonic()
     run_dir = STATE_DIR / f"run-{int(time.time())}"
-    with DevStack(
-        workdir=run_dir, pg_data_dir=(STATE_DIR / f"pgdata-{embedder}").resolve()
-    ) as stack:
+    from worker.settings import DEFAULT_MODELS
+
+    model = os.environ.get("JOBINGEST_EMBEDDER_MODEL") or DEFAULT_MODELS.get(embedder, embedder)
+    # one data directory per model: a table never mixes two models' vectors
+    pg_data = (STATE_DIR / f"pgdata-{embedder}-{model.lower()}").resolve()
+    with DevStack(workdir=run_dir, pg_data_dir=pg_data) as stack:
         _say(stack.describe())
         stack.create_topics(topic, partitions)
         _say(f"services up in {time.monotonic() - started:.1f}s")

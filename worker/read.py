@@ -53,6 +53,7 @@ RRF_K = 60  # reciprocal rank fusion: score = sum over rankings of 1 / (RRF_K + 
 MIN_CANDIDATES = 50  # each ranking hands at least this many candidates to the fusion
 EXACT_SCAN_BELOW = 5_000  # estimated matching rows under which an exact scan is used
 MAX_SCAN_TUPLES = 200_000  # hnsw.max_scan_tuples for iterative index scans
+OR_CANDIDATES = 5_000  # matches of any query term ranked when the AND pass falls short
 
 
 def like_escape(text: str) -> str:
@@ -102,6 +103,17 @@ RESULT_COLUMNS = (
 )
 
 
+async def _estimated_rows(conn: Conn, filters: SearchFilters) -> int:
+    """The planner's estimate of active rows matching ``filters`` (no scan)."""
+    only: list[Any] = []
+    plan = await conn.fetchval(
+        "EXPLAIN (FORMAT JSON) SELECT 1 FROM jobs WHERE "
+        + " AND ".join(filter_conditions(filters, only)),
+        *only,
+    )
+    return int(json.loads(plan)[0]["Plan"]["Plan Rows"]) if isinstance(plan, str) else 0
+
+
 async def _semantic(
     conn: Conn, vector: Any, model: str, filters: SearchFilters, k: int
 ) -> list[dict[str, Any]]:
@@ -123,16 +135,8 @@ async def _semantic(
         f"ORDER BY distance, source, external_id LIMIT ${len(params)}"
     )
     indexed = f"{select} FROM jobs WHERE {where} ORDER BY embedding <=> $1 LIMIT ${len(params)}"
-    if filters.any:
-        only: list[Any] = []
-        plan = await conn.fetchval(
-            "EXPLAIN (FORMAT JSON) SELECT 1 FROM jobs WHERE "
-            + " AND ".join([*filter_conditions(filters, only), "embedding IS NOT NULL"]),
-            *only,
-        )
-        estimated = json.loads(plan)[0]["Plan"]["Plan Rows"] if isinstance(plan, str) else 0
-        if estimated < EXACT_SCAN_BELOW:
-            return [dict(r) for r in await conn.fetch(exact, *params)]
+    if filters.any and await _estimated_rows(conn, filters) < EXACT_SCAN_BELOW:
+        return [dict(r) for r in await conn.fetch(exact, *params)]
     async with conn.transaction():
         await conn.execute("SET LOCAL hnsw.iterative_scan = strict_order")
         await conn.execute(f"SET LOCAL hnsw.max_scan_tuples = {MAX_SCAN_TUPLES}")
@@ -148,10 +152,12 @@ WITH q AS (
     SELECT coalesce(string_agg(quote_literal(lexeme), ' {op} '), '')::tsquery AS query,
            coalesce(array_agg(lexeme), '{{}}') AS lexemes
     FROM unnest(tsvector_to_array(to_tsvector($2::regconfig, $1))) AS lexeme
+), matches AS {materialized} (
+    SELECT source, external_id, search_tsv FROM jobs, q
+    WHERE search_tsv @@ q.query AND {where} {cap}
 ), top AS (
     SELECT source, external_id, ts_rank_cd(search_tsv, q.query, 1) AS rank
-    FROM jobs, q
-    WHERE search_tsv @@ q.query AND {where}
+    FROM matches, q
     ORDER BY rank DESC, source, external_id LIMIT ${limit}
 )
 SELECT {columns}, top.rank,
@@ -167,17 +173,23 @@ async def _lexical(
 ) -> list[dict[str, Any]]:
     """The ``k`` best full-text matches, ranked by cover density (more of the terms, closer
     together, in heavier fields first). Jobs holding every term come first; only when they do
-    not fill ``k`` do jobs holding some of the terms follow (so common words never make
-    PostgreSQL rank half the table)."""
+    not fill ``k`` do jobs holding some of the terms follow, ranked among the first
+    OR_CANDIDATES such matches (so a fallback on common words never ranks half the table).
+    Under a selective filter the matching rows are read first, then searched."""
     params: list[Any] = [query, config]
     conditions = filter_conditions(filters, params)
     params.append(k)
     columns = ", ".join(f"j.{c.strip()}" if " AS " not in c else c.replace("cluster_id", "j.cluster_id", 1)
                         for c in RESULT_COLUMNS.split(","))  # fmt: skip
     where = " AND ".join(conditions)
+    selective = filters.any and await _estimated_rows(conn, filters) < EXACT_SCAN_BELOW
     found: list[dict[str, Any]] = []
     for op in ("&", "|"):
-        sql = _LEXICAL.format(op=op, where=where, limit=len(params), columns=columns)
+        sql = _LEXICAL.format(
+            op=op, where=where, limit=len(params), columns=columns,
+            materialized="MATERIALIZED" if selective else "",
+            cap=f"LIMIT {OR_CANDIDATES}" if op == "|" and not selective else "",
+        )  # fmt: skip
         seen = {(r["source"], r["external_id"]) for r in found}
         params[-1] = k + len(found)  # the OR pass finds the AND results again
         found += [dict(r) for r in await conn.fetch(sql, *params)
