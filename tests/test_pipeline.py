@@ -210,7 +210,9 @@ async def test_a_pipelined_batch_ends_in_the_newest_state_of_every_job(
         rnd.shuffle(versions)  # late arrivals: the newest is not always last
         events += versions
     events.append(dict(events[0]))  # a duplicate across the batch
-    runtime = await ingest(settings.model_copy(update={"batch_max_wait_ms": 2000}), events)
+    runtime = await ingest(
+        settings.model_copy(update={"batch_max_wait_ms": 2000, "pipeline": True}), events
+    )
     rows = {
         r["external_id"]: r["title"] for r in await db.fetch("SELECT external_id, title FROM jobs")
     }

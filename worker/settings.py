@@ -84,7 +84,9 @@ class Settings(BaseSettings):
     max_batch_attempts: int = Field(default=3, ge=1, le=100)
     stall_timeout_s: float = Field(default=600.0, gt=0)
     ledger_retention_days: int = Field(default=30, ge=1)
-    pipeline: bool = True  # plan and embed half a batch while the other half is written
+    # plan and embed half a batch while the other half is written: for a database on another
+    # machine; on one shared 2-core box it measured no gain (docs/benchmark.md), so off
+    pipeline: bool = False
     clustering: bool = True  # recognise the same job across boards (worker.dedupe)
     search_config: str = Field(default="english", pattern=r"^[a-z_][a-z0-9_]{0,62}$")
     hnsw_index: bool = True  # false for bulk loads: create the index afterwards
