@@ -317,8 +317,13 @@ def check(
 ) -> None:
     """Exit 0 when Kafka, PostgreSQL (pgvector, migrations) and the embedder are reachable and
     consistent; else one line per problem and exit 1."""
+    import logging
+    import warnings
+
     from worker.ops.check import check_all
 
+    logging.disable(logging.CRITICAL)  # the problems below are the output, not library logs
+    warnings.simplefilter("ignore", ResourceWarning)
     settings = configured(
         ("kafka", "database"), topic=topic, kafka_bootstrap_servers=bootstrap_servers,
         database_url=database_url,

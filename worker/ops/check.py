@@ -42,16 +42,10 @@ async def check_database(settings: Settings, model: str, dims: int) -> list[str]
         available = await conn.fetchval(
             "SELECT count(*) > 0 FROM pg_available_extensions WHERE name = 'vector'"
         )
-        installed = await conn.fetchval(
-            "SELECT count(*) > 0 FROM pg_extension WHERE extname = 'vector'"
-        )
         if not available:
             problems.append("database: the pgvector extension is not available on this server")
-        elif not installed:
-            problems.append("database: extension vector is not created yet (a worker creates it)")
-        if not await conn.fetchval("SELECT to_regclass('jobingest_meta') IS NOT NULL"):
-            problems.append("database: not migrated yet (a worker migrates at start-up)")
-        else:
+        migrated = await conn.fetchval("SELECT to_regclass('jobingest_meta') IS NOT NULL")
+        if migrated:  # not migrated yet is fine: a worker migrates at start-up
             meta = {
                 r["key"]: r["value"]
                 for r in await conn.fetch("SELECT key, value FROM jobingest_meta")
