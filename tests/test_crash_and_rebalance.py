@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import random
+import time
 from pathlib import Path
 
 import asyncpg
+import pytest
 
 from producers.sample import sample_lines
 from tests.reference import assert_table_matches
@@ -72,3 +74,14 @@ async def test_sigterm_stops_cleanly_with_exit_status_zero(
     assert worker.alive()
     assert worker.terminate(timeout_s=30) == 0
     assert '"worker stopped"' in (tmp_path / "w.log").read_text()
+
+
+@pytest.mark.parametrize("after_s", [0.3, 1.0, 2.0])
+def test_sigterm_while_starting_exits_0(
+    worker_env: dict[str, str], logs: Path, after_s: float
+) -> None:
+    """A worker stopped during start-up (connecting, migrating) exits cleanly, as a
+    rolling restart or a scale-down can do at any moment."""
+    worker = WorkerProcess(worker_env, logs / f"start-{after_s}.log").start()
+    time.sleep(after_s)
+    assert worker.terminate(timeout_s=60) == 0, (logs / f"start-{after_s}.log").read_text()[-2000:]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import signal
 
 import uvicorn
 from faststream.asgi import AsgiFastStream
@@ -36,10 +38,31 @@ def build_app(settings: Settings) -> tuple[AsgiFastStream, WorkerRuntime]:
     return app, runtime
 
 
+async def _prepared_unless_stopped(runtime: WorkerRuntime, stop: asyncio.Event) -> bool:
+    """Prepare the runtime; False when SIGTERM/SIGINT came first (start-up abandoned cleanly,
+    nothing consumed: exit 0). The handlers stay until the HTTP server installs its own."""
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    preparing = asyncio.create_task(runtime.prepare())
+    stopping = asyncio.create_task(stop.wait())
+    await asyncio.wait({preparing, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    if stop.is_set():
+        preparing.cancel()
+        await asyncio.gather(preparing, return_exceptions=True)
+        await runtime.stop()
+        return False
+    stopping.cancel()
+    preparing.result()  # a configuration error surfaces here
+    return True
+
+
 async def serve(settings: Settings) -> int:
     """Run the worker and its HTTP endpoints until SIGTERM/SIGINT; return the exit code."""
     app, runtime = build_app(settings)
-    await runtime.prepare()
+    stop = asyncio.Event()
+    if not await _prepared_unless_stopped(runtime, stop):
+        return 0
     server = GracefulServer(
         uvicorn.Config(
             app,
@@ -56,6 +79,9 @@ async def serve(settings: Settings) -> int:
         server.should_exit = True
 
     runtime.on_fatal = stop_on_fatal
+    if stop.is_set():  # a signal between start-up and the server's own handlers
+        await runtime.stop()
+        return 0
     await server.serve()
     if runtime.exit_code:
         return runtime.exit_code

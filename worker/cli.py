@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import signal
+import sys
+
+# Stopped before the worker or gateway installs its own handlers (still importing, reading the
+# configuration): nothing has started, so a SIGTERM then is a clean exit, not death by signal.
+if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+
 import asyncio
 import json
-import sys
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
