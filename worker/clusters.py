@@ -10,6 +10,7 @@ partitions converge to one cluster. The decision itself is :mod:`worker.dedupe`.
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Protocol
@@ -110,20 +111,23 @@ async def assign_clusters(conn: Conn, rows: Sequence[Clusterable]) -> int:
 
     for member in pool.values():
         index(member)
+    sizes = Counter(m.cluster_id for m in pool.values() if m.cluster_id)
     changed: list[tuple[str, str, str]] = []
     for row in active:
         identity = (row.source, row.external_id)
-        current = pool[identity].cluster_id if identity in pool else None
-        me = Member(identity, _features(_as_map(row)), current)
-        shared = current is not None and any(
-            m.cluster_id == current and m.identity != identity for m in pool.values()
-        )
+        stored = pool.get(identity)  # own rows are read back: the upsert already wrote them
+        current = stored.cluster_id if stored is not None else None
+        me = Member(identity, stored.features if stored else _features(_as_map(row)), current)
+        shared = current is not None and sizes[current] > 1  # others in my cluster
         own = current if current is not None and not shared else str(uuid.uuid4())
         chosen, _ = choose_cluster(me, candidates(me), own)
-        if identity not in pool:
+        if stored is None:
             index(me)
         pool[identity] = Member(identity, me.features, chosen)
         if chosen != current:
+            if current is not None:
+                sizes[current] -= 1
+            sizes[chosen] += 1
             changed.append((row.source, row.external_id, chosen))
     if changed:
         await conn.execute(

@@ -96,11 +96,20 @@ async def has_jobs_table(conn: Conn) -> bool:
     return bool(await conn.fetchval("SELECT to_regclass('jobs') IS NOT NULL"))
 
 
-RESULT_COLUMNS = (
-    "source, external_id, title, company, location, remote, employment_type, salary_min, "
-    "salary_max, salary_currency, salary_period, url, tags, posted_at, "
-    "cluster_id::text AS cluster_id"
-)
+RESULT_FIELDS = (
+    "source", "external_id", "title", "company", "location", "remote", "employment_type",
+    "salary_min", "salary_max", "salary_currency", "salary_period", "url", "tags", "posted_at",
+)  # fmt: skip
+
+
+def result_columns(table: str = "") -> str:
+    """The columns of a search result, optionally qualified with a table alias."""
+    prefix = f"{table}." if table else ""
+    return ", ".join([*(prefix + f for f in RESULT_FIELDS),
+                      f"{prefix}cluster_id::text AS cluster_id"])  # fmt: skip
+
+
+RESULT_COLUMNS = result_columns()
 
 
 async def _estimated_rows(conn: Conn, filters: SearchFilters) -> int:
@@ -114,8 +123,13 @@ async def _estimated_rows(conn: Conn, filters: SearchFilters) -> int:
     return int(json.loads(plan)[0]["Plan"]["Plan Rows"]) if isinstance(plan, str) else 0
 
 
+async def _selective(conn: Conn, filters: SearchFilters) -> bool:
+    """Whether ``filters`` are estimated to leave fewer than EXACT_SCAN_BELOW rows."""
+    return filters.any and await _estimated_rows(conn, filters) < EXACT_SCAN_BELOW
+
+
 async def _semantic(
-    conn: Conn, vector: Any, model: str, filters: SearchFilters, k: int
+    conn: Conn, vector: Any, model: str, filters: SearchFilters, k: int, selective: bool
 ) -> list[dict[str, Any]]:
     """The ``k`` active jobs nearest to ``vector`` among those matching ``filters``, exactly in
     distance order. Rule: with no filter, or a filter matching many rows, the HNSW index is
@@ -135,7 +149,7 @@ async def _semantic(
         f"ORDER BY distance, source, external_id LIMIT ${len(params)}"
     )
     indexed = f"{select} FROM jobs WHERE {where} ORDER BY embedding <=> $1 LIMIT ${len(params)}"
-    if filters.any and await _estimated_rows(conn, filters) < EXACT_SCAN_BELOW:
+    if selective:
         return [dict(r) for r in await conn.fetch(exact, *params)]
     async with conn.transaction():
         await conn.execute("SET LOCAL hnsw.iterative_scan = strict_order")
@@ -169,7 +183,7 @@ ORDER BY top.rank DESC, source, external_id
 
 
 async def _lexical(
-    conn: Conn, query: str, config: str, filters: SearchFilters, k: int
+    conn: Conn, query: str, config: str, filters: SearchFilters, k: int, selective: bool
 ) -> list[dict[str, Any]]:
     """The ``k`` best full-text matches, ranked by cover density (more of the terms, closer
     together, in heavier fields first). Jobs holding every term come first; only when they do
@@ -179,10 +193,8 @@ async def _lexical(
     params: list[Any] = [query, config]
     conditions = filter_conditions(filters, params)
     params.append(k)
-    columns = ", ".join(f"j.{c.strip()}" if " AS " not in c else c.replace("cluster_id", "j.cluster_id", 1)
-                        for c in RESULT_COLUMNS.split(","))  # fmt: skip
+    columns = result_columns("j")
     where = " AND ".join(conditions)
-    selective = filters.any and await _estimated_rows(conn, filters) < EXACT_SCAN_BELOW
     found: list[dict[str, Any]] = []
     for op in ("&", "|"):
         sql = _LEXICAL.format(
@@ -253,17 +265,12 @@ def collapse(ranked: list[dict[str, Any]]) -> list[dict[str, Any]]:
 async def also_on(conn: Conn, results: list[dict[str, Any]]) -> None:
     """Name, on each result, the other active postings of its cluster (source, id, url)."""
     clusters = [r["cluster_id"] for r in results if r.get("cluster_id")]
-    others: dict[str, list[dict[str, Any]]] = {}
-    if clusters:
-        for row in await conn.fetch(
-            "SELECT cluster_id::text AS cluster_id, source, external_id, url FROM jobs "
-            "WHERE cluster_id = ANY($1::uuid[]) AND deleted_at IS NULL "
-            "ORDER BY source, external_id",
-            clusters,
-        ):
-            others.setdefault(row["cluster_id"], []).append(
-                {"source": row["source"], "external_id": row["external_id"], "url": row["url"]}
-            )
+    members = await cluster_members(conn, clusters) if clusters else {}
+    others = {
+        cluster: [{"source": m["source"], "external_id": m["external_id"], "url": m["url"]}
+                  for m in found]
+        for cluster, found in members.items()
+    }  # fmt: skip
     for result in results:
         result["also_on"] = [
             o for o in others.get(result.get("cluster_id") or "", [])
@@ -292,13 +299,14 @@ async def search_jobs(
     need = offset + limit
     candidates = max(need * 2, MIN_CANDIDATES) if mode == "hybrid" else need * 2
     vector = await embedder.embed_query(query) if mode in ("hybrid", "semantic") else None
+    selective = await _selective(conn, filters)  # one estimate for both rankings, every round
     for _ in range(4):  # more candidates while collapsing copies leaves the page short
         semantic: list[dict[str, Any]] = []
         lexical: list[dict[str, Any]] = []
         if vector is not None:
-            semantic = await _semantic(conn, vector, embedder.model, filters, candidates)
+            semantic = await _semantic(conn, vector, embedder.model, filters, candidates, selective)
         if mode in ("hybrid", "lexical"):
-            lexical = await _lexical(conn, query, config, filters, candidates)
+            lexical = await _lexical(conn, query, config, filters, candidates, selective)
         ranked = fuse(semantic, lexical) if mode == "hybrid" else (semantic or lexical)
         unique = collapse(ranked)
         exhausted = len(semantic) < candidates and len(lexical) < candidates
