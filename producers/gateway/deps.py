@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import asyncpg
 from fastapi import Depends, Request
@@ -19,6 +19,7 @@ def resources(request: Request) -> Resources:
     return found
 
 
+R = TypeVar("R")
 ResourcesDep = Annotated[Resources, Depends(resources)]
 
 
@@ -26,22 +27,23 @@ def settings(res: ResourcesDep) -> Settings:
     return res.settings
 
 
-def pool(res: ResourcesDep) -> asyncpg.Pool:
-    if res.pool is None:
+def _opened(resource: R | None) -> R:
+    """A resource of the lifespan, or 503 while the gateway starts or stops."""
+    if resource is None:
         raise ApiError(503, "not_ready", "starting or stopping", {"Retry-After": "5"})
-    return res.pool
+    return resource
+
+
+def pool(res: ResourcesDep) -> asyncpg.Pool:
+    return _opened(res.pool)
 
 
 def publisher(res: ResourcesDep) -> JobEventPublisher:
-    if res.publisher is None:
-        raise ApiError(503, "not_ready", "starting or stopping", {"Retry-After": "5"})
-    return res.publisher
+    return _opened(res.publisher)
 
 
 def embedder(res: ResourcesDep) -> Embedder:
-    if res.embedder is None:
-        raise ApiError(503, "not_ready", "starting or stopping", {"Retry-After": "5"})
-    return res.embedder
+    return _opened(res.embedder)
 
 
 def client(request: Request, res: ResourcesDep) -> str:

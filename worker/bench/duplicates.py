@@ -11,7 +11,6 @@ opening paragraph (boards prepend a heading at most): the duplicate rule leans o
 
 from __future__ import annotations
 
-import asyncio
 import json
 import random
 import sys
@@ -25,10 +24,9 @@ from typing import Any
 import asyncpg
 
 from worker.bench.load import as_record
-from worker.bench.run import fresh_database
+from worker.bench.run import fresh_database, with_database
 from worker.bench.search_eval import FAMILIES
 from worker.decode import Decoded, decode
-from worker.devstack import DevStack
 from worker.embedders import HashEmbedder
 from worker.metrics import Metrics
 from worker.migrations import migrate
@@ -250,14 +248,8 @@ async def through_the_worker(url: str, events: list[dict[str, Any]], clustering:
 
 
 def run_duplicates_bench(groups: int, output: Path) -> int:
-    import os
-
     output.mkdir(parents=True, exist_ok=True)
-    if os.environ.get("DATABASE_URL"):
-        report = asyncio.run(_run(os.environ["DATABASE_URL"], groups))
-    else:
-        with DevStack(workdir=output / "stack-dup", kafka=False) as stack:
-            report = asyncio.run(_run(stack.database_url, groups))
+    report = with_database(lambda url: _run(url, groups), output / "stack-dup")
     (output / "duplicates.json").write_text(json.dumps(report, indent=2))
     p = report["pairwise"]
     text = (

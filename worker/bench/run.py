@@ -13,11 +13,11 @@ import signal
 import sys
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import asyncpg
 import httpx
@@ -32,6 +32,8 @@ from worker.kafka_admin import KafkaAdmin
 from worker.migrations import migrate
 from worker.store import database_url_for
 from worker.topics import ensure_topics
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -91,6 +93,14 @@ async def fresh_database(admin_url: str, name: str, hnsw: bool | None) -> str:
         finally:
             await conn.close()
     return url
+
+
+def with_database(main: Callable[[str], Coroutine[Any, Any, T]], workdir: Path) -> T:
+    """Run ``main(admin_url)`` against DATABASE_URL, else an embedded PostgreSQL of its own."""
+    if os.environ.get("DATABASE_URL"):
+        return asyncio.run(main(os.environ["DATABASE_URL"]))
+    with DevStack(workdir=workdir, kafka=False) as stack:
+        return asyncio.run(main(stack.database_url))
 
 
 async def count_rows(url: str) -> int:

@@ -11,7 +11,6 @@ excluded there (the hash embedder is instant) and reported per model in the rele
 
 from __future__ import annotations
 
-import asyncio
 import json
 import random
 import sys
@@ -25,9 +24,8 @@ from pgvector.asyncpg import register_vector
 
 from worker.bench.load import load_events
 from worker.bench.measure import peak_rss_mb
-from worker.bench.run import fresh_database
+from worker.bench.run import fresh_database, with_database
 from worker.bench.search_eval import CITIES, QUERIES, corpus, events, measures
-from worker.devstack import DevStack
 from worker.embedders import Embedder, HashEmbedder, build_embedder
 from worker.migrations import migrate
 from worker.read import MODES, SearchFilters, filter_conditions, search_jobs
@@ -186,14 +184,8 @@ def run_search_bench(postings: int, models: list[str], latency_rows: int, output
             report["latency"] = await latency(admin_url, latency_rows)
         return report
 
-    import os
-
     output.mkdir(parents=True, exist_ok=True)
-    if os.environ.get("DATABASE_URL"):
-        report = asyncio.run(main(os.environ["DATABASE_URL"]))
-    else:
-        with DevStack(workdir=output / "stack", kafka=False) as stack:
-            report = asyncio.run(main(stack.database_url))
+    report = with_database(main, output / "stack")
     (output / "search.json").write_text(json.dumps(report, indent=2))
     text = render(report)
     (output / "search.md").write_text(text)
