@@ -8,6 +8,9 @@ import subprocess
 import sys
 
 import asyncpg
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 from pgvector.asyncpg import register_vector
 
 from tests.events import job_event, wire
@@ -190,3 +193,68 @@ async def test_backfill_clusters_an_existing_table_and_the_cli_lists_it(
     assert proc.returncode == 0, proc.stderr
     listed = json.loads(proc.stdout)
     assert [c["size"] for c in listed] == [3]
+
+
+@given(company=st.text(max_size=40), minhash=st.binary(min_size=512, max_size=512))
+@hsettings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+async def test_postgresql_keys_bands_as_the_worker_does(
+    db: asyncpg.Connection, company: str, minhash: bytes
+) -> None:
+    """The migration rekeys stored rows in SQL; the worker keys new rows in Python."""
+    company = company.replace("\x00", "")
+    await migrate(db, "hash-v1", 384)
+    in_sql = await db.fetchval("SELECT jobingest_lsh_bands($1, $2)", company, minhash)
+    assert in_sql == dedupe.bands(company, minhash)
+
+
+async def test_stored_bands_of_another_scheme_are_rekeyed_at_start(
+    db: asyncpg.Connection,
+) -> None:
+    await migrate(db, "hash-v1", 384)
+    await load_events(db, THREE_BOARDS, HashEmbedder())
+    expected = {r["external_id"]: r["lsh_bands"] for r in await db.fetch("SELECT * FROM jobs")}
+    await db.execute("UPDATE jobs SET lsh_bands = '{1,2,3}'")
+    await db.execute("UPDATE jobingest_meta SET value = 'older' WHERE key = 'lsh_scheme'")
+    await migrate(db, "hash-v1", 384)
+    rekeyed = {r["external_id"]: r["lsh_bands"] for r in await db.fetch("SELECT * FROM jobs")}
+    assert rekeyed == expected and all(len(b) == dedupe.BANDS for b in rekeyed.values())
+
+
+async def test_a_cluster_is_written_with_its_row_not_after_it(db: asyncpg.Connection) -> None:
+    """One row version per write: the cluster goes in with the upsert (a second UPDATE would
+    add a dead row and a second entry in every index)."""
+    await migrate(db, "hash-v1", 384)
+
+    async def updates() -> int:
+        await db.execute("SELECT pg_stat_force_next_flush()")
+        await db.execute("SELECT 1")
+        await db.execute("SELECT pg_stat_clear_snapshot()")
+        return int(await db.fetchval(
+            "SELECT n_tup_upd FROM pg_stat_user_tables WHERE relname = 'jobs'"))  # fmt: skip
+
+    before = await updates()
+    await load_events(db, THREE_BOARDS, HashEmbedder())
+    found = await clusters(db)
+    assert found["site-1"] == found["li-1"] == found["in-1"] is not None
+    assert await updates() == before
+
+
+async def test_a_copy_under_another_title_is_found_through_its_text(
+    db: asyncpg.Connection,
+) -> None:
+    """Candidates come by company, title and place, or by a shared LSH band (company-scoped):
+    a copy whose title differs is found through its text alone."""
+    events = [copy_of("s", "company_site", 0),
+              copy_of("b", "linkedin", 1, title="Senior Backend Engineer (Payments)"),
+              copy_of("o", "company_site", 2, company="Globex Logistics")]  # fmt: skip
+    site, board, other = (features(e) for e in events)
+    assert site.title_key != board.title_key and dedupe.same_job(site, board)
+    assert set(site.lsh_bands) & set(board.lsh_bands)
+    assert not set(site.lsh_bands) & set(other.lsh_bands)  # same text, another company
+    await migrate(db, "hash-v1", 384)
+    for event in events:  # one batch each: the second finds the first in the table
+        await load_events(db, [event], HashEmbedder())
+    found = await clusters(db)
+    assert found["s"] == found["b"] != found["o"]

@@ -1,7 +1,7 @@
 """Cluster assignment in PostgreSQL: every active job in exactly one cluster of the same job.
 
-Runs inside the batch's write transaction (after the upsert), so a row and its cluster commit
-together. Workers that write postings of one company at the same moment serialise on a
+Decided inside the batch's write transaction, before the upsert, which writes each row with
+its cluster (one row version, one set of index entries). Workers that write postings of one company at the same moment serialise on a
 transaction-scoped advisory lock per normalised company (taken in sorted order: no
 deadlock); each then reads what the other committed, so copies arriving on different
 partitions converge to one cluster. The decision itself is :mod:`worker.dedupe`.
@@ -19,7 +19,6 @@ from worker.dedupe import MAX_CANDIDATES, Features, Member, choose_cluster
 from worker.store import MIGRATION_LOCK, Conn
 
 CLUSTER_LOCK_CLASS = MIGRATION_LOCK & 0x7FFFFFFF  # first key of the two-key advisory locks
-MAX_POOL = 5_000  # candidate rows read per batch (own rows and same titles first)
 
 
 def _features(record: Any) -> Features:
@@ -40,53 +39,91 @@ class Clusterable(Protocol):
     lsh_bands: list[int] | None
 
 
-async def assign_clusters(conn: Conn, rows: Sequence[Clusterable]) -> int:
-    """Assign (or confirm) the cluster of each written active row; returns rows changed.
-    A row without signals (no company, no text) is a cluster of its own."""
-    alone = [r for r in rows if r.deleted_at is None and not (r.company_key and r.minhash)]
-    if alone:
-        await conn.execute(
-            "UPDATE jobs SET cluster_id = gen_random_uuid() FROM unnest($1::text[], $2::text[]) "
-            "AS u(source, external_id) WHERE jobs.source = u.source "
-            "AND jobs.external_id = u.external_id AND jobs.cluster_id IS NULL",
-            [r.source for r in alone], [r.external_id for r in alone],
-        )  # fmt: skip
+async def decide_clusters(
+    conn: Conn, rows: Sequence[Clusterable]
+) -> dict[tuple[str, str], tuple[str, str | None]]:
+    """For each active row as it is about to be written: (its cluster, its stored cluster).
+
+    Takes the per-company locks (held to the end of the transaction), reads the candidates
+    and decides; the caller writes the clusters with the rows. A row without signals (no
+    company, no text) keeps its cluster or starts its own."""
+    batch = {(r.source, r.external_id): r for r in rows}
     active = sorted(
-        (r for r in rows if r.deleted_at is None and r.company_key and r.minhash),
-        key=lambda r: (r.source, r.external_id),
+        (r for r in rows if r.deleted_at is None), key=lambda r: (r.source, r.external_id)
     )
     if not active:
-        return 0
-    companies = sorted({r.company_key for r in active if r.company_key})
+        return {}
+    signalled = [r for r in active if r.company_key and r.minhash]
+    companies = sorted({r.company_key for r in signalled if r.company_key})
     for key in companies:
         await conn.execute(
             "SELECT pg_advisory_xact_lock($1, hashtext($2))", CLUSTER_LOCK_CLASS, key
         )
+    # candidates: same company, a compatible location (equal, or either unknown), and the
+    # same title or a shared LSH band
+    triples = sorted({(r.company_key or "", r.title_key or "", r.location_key or "")
+                      for r in signalled})  # fmt: skip
+    places = sorted({r.location_key or "" for r in signalled})
+    # One index probe per key, each inner query bounded (LATERAL): the plan stays the same
+    # whatever the statistics say (a new table has none).
     found = await conn.fetch(
         """
-        SELECT source, external_id, company_key, title_key, location_key, minhash, lsh_bands,
-               cluster_id::text AS cluster_id
-        FROM jobs
-        WHERE deleted_at IS NULL AND company_key = ANY($1::text[])
-          AND (title_key = ANY($2::text[]) OR lsh_bands && $3::bigint[]
-               OR (source, external_id) IN (SELECT * FROM unnest($4::text[], $5::text[])))
-        ORDER BY (source, external_id) IN (SELECT * FROM unnest($4::text[], $5::text[])) DESC,
-                 title_key = ANY($2::text[]) DESC, source, external_id
-        LIMIT $6
+        SELECT j.* FROM unnest($1::text[], $2::text[]) AS o(source, external_id)
+        CROSS JOIN LATERAL (
+            SELECT source, external_id, company_key, title_key, location_key, minhash,
+                   lsh_bands, cluster_id::text AS cluster_id
+            FROM jobs WHERE source = o.source AND external_id = o.external_id
+              AND deleted_at IS NULL) AS j
+        UNION ALL
+        SELECT j.* FROM unnest($3::text[], $4::text[], $5::text[]) AS p(company_key, title_key, place)
+        CROSS JOIN LATERAL (
+            SELECT source, external_id, company_key, title_key, location_key, minhash,
+                   lsh_bands, cluster_id::text
+            FROM jobs WHERE company_key = p.company_key AND title_key = p.title_key
+              AND deleted_at IS NULL
+              AND (location_key = p.place OR location_key = '' OR p.place = '')
+            LIMIT $8) AS j
+        UNION ALL
+        SELECT j.* FROM unnest($6::bigint[]) AS k(band)
+        CROSS JOIN LATERAL (
+            SELECT source, external_id, company_key, title_key, location_key, minhash,
+                   lsh_bands, cluster_id::text
+            FROM jobs WHERE lsh_bands @> ARRAY[k.band] AND deleted_at IS NULL
+              AND (location_key = ANY($7::text[]) OR location_key = '' OR '' = ANY($7::text[]))
+            LIMIT $8) AS j
         """,
-        companies,
-        sorted({r.title_key or "" for r in active}),
-        sorted({band for r in active for band in (r.lsh_bands or [])}),
         [r.source for r in active],
         [r.external_id for r in active],
-        MAX_POOL + len(active),
+        [company for company, _, _ in triples],
+        [title for _, title, _ in triples],
+        [place for _, _, place in triples],
+        sorted({band for r in signalled for band in (r.lsh_bands or [])}),  # company-scoped
+        places,
+        MAX_CANDIDATES,
     )
-    pool: dict[tuple[str, str], Member] = {
-        (f["source"], f["external_id"]): Member(
-            (f["source"], f["external_id"]), _features(f), f["cluster_id"]
-        )  # fmt: skip
-        for f in found
-    }
+    stored: dict[tuple[str, str], Member] = {}
+    for f in found:
+        identity = (f["source"], f["external_id"])
+        if identity not in stored:
+            stored[identity] = Member(identity, _features(f), f["cluster_id"])
+    return plan_clusters(stored, batch, active)
+
+
+def plan_clusters(
+    stored: dict[tuple[str, str], Member],
+    batch: dict[tuple[str, str], Clusterable],
+    active: Sequence[Clusterable],
+) -> dict[tuple[str, str], tuple[str, str | None]]:
+    """The decision, over data: ``stored`` are the active rows read from the table (the
+    batch's own stored versions among them), ``batch`` every row being written (removals
+    included), ``active`` its active rows in a fixed order."""
+    pool: dict[tuple[str, str], Member] = {}
+    for identity, member in stored.items():
+        row = batch.get(identity)
+        if row is None:
+            pool[identity] = member
+        elif row.deleted_at is None:  # about to be rewritten: its new signals, its cluster
+            pool[identity] = Member(identity, _features(_as_map(row)), member.cluster_id)
     by_title: dict[tuple[str, str], list[tuple[str, str]]] = {}
     by_band: dict[int, list[tuple[str, str]]] = {}
 
@@ -112,23 +149,34 @@ async def assign_clusters(conn: Conn, rows: Sequence[Clusterable]) -> int:
     for member in pool.values():
         index(member)
     sizes = Counter(m.cluster_id for m in pool.values() if m.cluster_id)
-    changed: list[tuple[str, str, str]] = []
+    decided: dict[tuple[str, str], tuple[str, str | None]] = {}
     for row in active:
         identity = (row.source, row.external_id)
-        stored = pool.get(identity)  # own rows are read back: the upsert already wrote them
-        current = stored.cluster_id if stored is not None else None
-        me = Member(identity, stored.features if stored else _features(_as_map(row)), current)
+        known = pool.get(identity)
+        current = known.cluster_id if known is not None else None
+        if not (row.company_key and row.minhash):
+            decided[identity] = (current or str(uuid.uuid4()), current)
+            continue
+        me = known or Member(identity, _features(_as_map(row)), None)
         shared = current is not None and sizes[current] > 1  # others in my cluster
         own = current if current is not None and not shared else str(uuid.uuid4())
         chosen, _ = choose_cluster(me, candidates(me), own)
-        if stored is None:
+        if known is None:
             index(me)
         pool[identity] = Member(identity, me.features, chosen)
         if chosen != current:
             if current is not None:
                 sizes[current] -= 1
             sizes[chosen] += 1
-            changed.append((row.source, row.external_id, chosen))
+        decided[identity] = (chosen, current)
+    return decided
+
+
+async def assign_clusters(conn: Conn, rows: Sequence[Clusterable]) -> int:
+    """Decide and store the clusters of rows already written (the backfill); returns rows
+    whose cluster changed."""
+    changed = [(identity, chosen) for identity, (chosen, current)
+               in (await decide_clusters(conn, rows)).items() if chosen != current]  # fmt: skip
     if changed:
         await conn.execute(
             """
@@ -136,7 +184,7 @@ async def assign_clusters(conn: Conn, rows: Sequence[Clusterable]) -> int:
             FROM unnest($1::text[], $2::text[], $3::text[]) AS u(source, external_id, cluster_id)
             WHERE jobs.source = u.source AND jobs.external_id = u.external_id
             """,
-            [c[0] for c in changed], [c[1] for c in changed], [c[2] for c in changed],
+            [i[0] for i, _ in changed], [i[1] for i, _ in changed], [c for _, c in changed],
         )  # fmt: skip
     return len(changed)
 

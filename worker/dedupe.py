@@ -11,9 +11,10 @@ Signals
     compatible when equal, when either is unknown, or when both are remote.
   * text: MinHash (datasketch, 64 permutations) over word 3-shingles of the description as
     plain text, and a second one over its first LEAD_WORDS words (the part a posting opens
-    with is its own; boilerplate, board footers and truncation sit at the end). 16 LSH bands
-    of 4 rows of the first are stored with the row (GIN-indexed) to find candidates in
-    PostgreSQL, shared by every worker.
+    with is its own; boilerplate, board footers and truncation sit at the end). LSH band keys
+    of the first, scoped to the company, are stored with the row (GIN-indexed): postings of
+    the same company with similar text share a key, which finds candidates whose titles
+    differ (those with the same title are found by company, title and place).
 
 Rule: same company, compatible locations, and either the same title with text similarity
 (the larger of the two estimated Jaccard similarities) >= SAME_TITLE_JACCARD, or titles
@@ -28,7 +29,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import struct
 import unicodedata
 import zlib
 from collections.abc import Iterable, Sequence
@@ -40,8 +40,8 @@ from datasketch import MinHash
 from worker.text import plain_text
 
 NUM_PERM = 64
-BANDS = 16
-ROWS = NUM_PERM // BANDS
+BANDS = 10  # LSH: 10 bands of 6 signature values: a pair at similarity 0.8 shares a band with
+ROWS = 6  # probability 0.95, at 0.5 with 0.15, at 0.3 with 0.007
 LEAD_WORDS = 25
 SAME_TITLE_JACCARD = 0.55
 SIMILAR_TITLE_TOKENS = 0.5
@@ -172,22 +172,18 @@ def signature(words: Sequence[str]) -> list[int]:
     return [int(v) for v in sketch.hashvalues]
 
 
-def bands(sig: Sequence[int]) -> list[int]:
-    """LSH band keys: BANDS signed 64-bit hashes of ROWS signature values each."""
-    keys = []
-    for band in range(BANDS):
-        chunk = struct.pack(f"<{ROWS}Q", *sig[band * ROWS : (band + 1) * ROWS])
-        digest = hashlib.blake2b(bytes([band]) + chunk, digest_size=8).digest()
-        keys.append(int.from_bytes(digest, "little", signed=True))
-    return keys
-
-
-def similarity_of(a: Features, b: Features) -> float:
-    """The larger of the full-text and the lead's estimated Jaccard similarity."""
-    if len(a.minhash) != len(b.minhash) or not a.minhash:
-        return 0.0
-    same = np.frombuffer(a.minhash, "<u4") == np.frombuffer(b.minhash, "<u4")
-    return float(max(same[:NUM_PERM].mean(), same[NUM_PERM:].mean()))
+def bands(company: str, minhash: bytes) -> list[int]:
+    """LSH band keys of the full text's signature, scoped to the normalised company: the first
+    8 bytes (signed, big-endian) of SHA-256 over "company:band:" and the band's 6 values as
+    stored. PostgreSQL computes the same from a stored row (``jobingest_lsh_bands``)."""
+    size = ROWS * 4
+    return [
+        int.from_bytes(
+            hashlib.sha256(f"{company}:{band}:".encode() + minhash[band * size : (band + 1) * size])
+            .digest()[:8], "big", signed=True,
+        )
+        for band in range(BANDS)
+    ]  # fmt: skip
 
 
 def token_overlap(a: str, b: str) -> float:
@@ -213,8 +209,9 @@ def features(
     full = signature(words)
     lead = signature(words[:LEAD_WORDS])
     packed = np.asarray(full + lead, dtype="<u4").tobytes()
-    return Features(company_key(company), title_key(title), location_key(location, remote),
-                    packed, bands(full))  # fmt: skip
+    company = company_key(company)
+    return Features(company, title_key(title), location_key(location, remote),
+                    packed, bands(company, packed))  # fmt: skip
 
 
 LEVEL_WORDS = frozenset(
@@ -255,18 +252,38 @@ def level_differs(a: str, b: str) -> bool:
 
 
 def same_job(a: Features, b: Features) -> bool:
-    """The rule; the cheap signals first, the text similarity last."""
-    if not a.company_key or a.company_key != b.company_key:
-        return False
-    if not locations_compatible(a.location_key, b.location_key):
-        return False
-    if a.title_key == b.title_key:
-        return similarity_of(a, b) >= SAME_TITLE_JACCARD
-    return (
-        token_overlap(a.title_key, b.title_key) >= SIMILAR_TITLE_TOKENS
-        and not level_differs(a.title_key, b.title_key)
-        and similarity_of(a, b) >= SIMILAR_TITLE_JACCARD
-    )
+    """The rule for one pair (see :func:`matching`)."""
+    return matching(a, [b])[0]
+
+
+def matching(me: Features, others: Sequence[Features]) -> list[bool]:
+    """The rule, for ``me`` against each of ``others``: the cheap signals first, then the text
+    similarity (the larger of the full text's and the lead's estimated Jaccard similarity)
+    of the survivors, compared in one array operation."""
+    bars: list[tuple[int, float]] = []  # (index in others, similarity it needs)
+    for i, other in enumerate(others):
+        if not me.company_key or me.company_key != other.company_key:
+            continue
+        if not locations_compatible(me.location_key, other.location_key):
+            continue
+        if me.title_key == other.title_key:
+            bars.append((i, SAME_TITLE_JACCARD))
+        elif token_overlap(me.title_key, other.title_key) >= SIMILAR_TITLE_TOKENS and not (
+            level_differs(me.title_key, other.title_key)
+        ):
+            bars.append((i, SIMILAR_TITLE_JACCARD))
+    out = [False] * len(others)
+    size = 2 * NUM_PERM * 4
+    bars = [(i, bar) for i, bar in bars if len(others[i].minhash) == size]
+    if not bars or len(me.minhash) != size:
+        return out
+    mine = np.frombuffer(me.minhash, "<u4")
+    theirs = np.frombuffer(b"".join(others[i].minhash for i, _ in bars), "<u4")
+    same = theirs.reshape(len(bars), 2 * NUM_PERM) == mine
+    similarity = np.maximum(same[:, :NUM_PERM].mean(axis=1), same[:, NUM_PERM:].mean(axis=1))
+    for (i, bar), value in zip(bars, similarity, strict=True):
+        out[i] = bool(value >= bar)
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -286,8 +303,9 @@ def choose_cluster(
     most MAX_CANDIDATES, chosen by the caller). Stable: the current cluster is kept while one
     of its members still matches; else the cluster with the most matches (ties: the smallest
     id); else a new cluster (``me``'s own when it was alone)."""
-    matches = [c for c in candidates if c.identity != me.identity and c.cluster_id
-               and same_job(me.features, c.features)]  # fmt: skip
+    others = [c for c in candidates if c.identity != me.identity and c.cluster_id]
+    matches = [c for c, ok in zip(others, matching(me.features, [c.features for c in others]),
+                                  strict=True) if ok]  # fmt: skip
     if not matches:
         return new_id, []
     ids = [c.cluster_id for c in matches if c.cluster_id]

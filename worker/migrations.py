@@ -100,7 +100,21 @@ ALTER TABLE jobs ADD COLUMN IF NOT EXISTS lsh_bands bigint[];
 ALTER TABLE jobs ADD COLUMN IF NOT EXISTS cluster_id uuid;
 CREATE INDEX IF NOT EXISTS jobs_company_key ON jobs (company_key, title_key) WHERE deleted_at IS NULL;
 CREATE INDEX IF NOT EXISTS jobs_lsh_bands ON jobs USING gin (lsh_bands) WHERE deleted_at IS NULL;
+-- looked up in every write transaction: no pending list to scan on each lookup
+ALTER INDEX jobs_lsh_bands SET (fastupdate = off);
 CREATE INDEX IF NOT EXISTS jobs_cluster ON jobs (cluster_id) WHERE deleted_at IS NULL;
+CREATE OR REPLACE FUNCTION jobingest_lsh_bands(company text, minhash bytea) RETURNS bigint[]
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT AS $$
+    SELECT array_agg(('x' || encode(substr(sha256(
+               convert_to(company || ':' || band || ':', 'UTF8') || substr(minhash, band * 24 + 1, 24)
+           ), 1, 8), 'hex'))::bit(64)::bigint ORDER BY band)
+    FROM generate_series(0, 9) AS band $$;
+"""
+# The LSH band keys' scheme (worker.dedupe.bands); rows stored under another are rekeyed.
+LSH_SCHEME = "company-sha256-10x6"
+_REKEY_BANDS = """
+UPDATE jobs SET lsh_bands = jobingest_lsh_bands(company_key, minhash)
+WHERE minhash IS NOT NULL AND company_key IS NOT NULL AND octet_length(minhash) >= 240
 """
 _TRGM = """
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
@@ -133,7 +147,7 @@ async def migrate(
         if stored is not None and stored != search_config:  # rebuilt with the new configuration
             await conn.execute("ALTER TABLE jobs DROP COLUMN IF EXISTS search_tsv")
         await conn.execute(_SEARCH_DDL.format(cfg=search_config))
-        await conn.execute(_CLUSTER_DDL)
+        await _cluster_schema(conn)
         await conn.execute(
             "INSERT INTO jobingest_meta (key, value) VALUES ('search_config', $1) "
             "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
@@ -172,4 +186,16 @@ async def migrate_clusters(conn: Conn) -> None:
     """The duplicate-cluster columns and indexes alone (for `jobingest duplicates backfill`)."""
     async with conn.transaction():
         await conn.execute("SELECT pg_advisory_xact_lock($1)", MIGRATION_LOCK)
-        await conn.execute(_CLUSTER_DDL)
+        await _cluster_schema(conn)
+
+
+async def _cluster_schema(conn: Conn) -> None:
+    await conn.execute(_CLUSTER_DDL)
+    scheme = await conn.fetchval("SELECT value FROM jobingest_meta WHERE key = 'lsh_scheme'")
+    if scheme != LSH_SCHEME:
+        await conn.execute(_REKEY_BANDS)
+        await conn.execute(
+            "INSERT INTO jobingest_meta (key, value) VALUES ('lsh_scheme', $1) "
+            "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+            LSH_SCHEME,
+        )

@@ -62,6 +62,7 @@ class JobRow:
     location_key: str | None = None
     minhash: bytes | None = None
     lsh_bands: list[int] | None = None
+    cluster_id: str | None = None  # decided in the write transaction (worker.clusters)
 
 
 STAGE_COLUMNS = tuple(f.name for f in fields(JobRow))
@@ -148,7 +149,7 @@ ON CONFLICT (source, external_id) DO UPDATE SET
     last_event_id = EXCLUDED.last_event_id,
     last_event_type = EXCLUDED.last_event_type,
     deleted_at = EXCLUDED.deleted_at,
-    cluster_id = CASE WHEN removing THEN NULL ELSE j.cluster_id END,
+    cluster_id = CASE WHEN removing THEN NULL ELSE coalesce(EXCLUDED.cluster_id, j.cluster_id) END,
     updated_at = now()
 WHERE (j.last_event_at, j.last_event_id) {{guard}} (EXCLUDED.last_event_at, EXCLUDED.last_event_id)
 RETURNING source, external_id
@@ -303,17 +304,18 @@ async def apply_batch(
             "CREATE TEMP TABLE IF NOT EXISTS jobs_stage "
             "(LIKE jobs INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
         )
+        if clustering:  # decided before the write, written with the rows
+            from worker.clusters import decide_clusters
+
+            decided = await decide_clusters(conn, [*rows, *reapplied])
+            for row in (*rows, *reapplied):
+                found = decided.get((row.source, row.external_id))
+                row.cluster_id = found[0] if found else None
         if rows:
             written |= await _stage_and_upsert(conn, rows, UPSERT_NEWER)
         if reapplied:
             written |= await _stage_and_upsert(
                 conn, reapplied, UPSERT_NEWER_OR_SAME, clear_first=bool(rows)
-            )
-        if clustering and written:
-            from worker.clusters import assign_clusters
-
-            await assign_clusters(
-                conn, [r for r in (*rows, *reapplied) if (r.source, r.external_id) in written]
             )
         keys = list(ledger_keys)
         if keys:
