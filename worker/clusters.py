@@ -18,6 +18,8 @@ from typing import Any, Protocol
 from worker.dedupe import MAX_CANDIDATES, Features, Member, choose_cluster
 from worker.store import MIGRATION_LOCK, Conn
 
+BAND_ROWS = 8  # rows read per LSH band key: a key shared by more is boilerplate, not a copy
+
 CLUSTER_LOCK_CLASS = MIGRATION_LOCK & 0x7FFFFFFF  # first key of the two-key advisory locks
 
 
@@ -74,7 +76,7 @@ async def decide_clusters(
                    lsh_bands, cluster_id::text AS cluster_id
             FROM jobs WHERE source = o.source AND external_id = o.external_id
               AND deleted_at IS NULL) AS j
-        UNION ALL
+        UNION
         SELECT j.* FROM unnest($3::text[], $4::text[], $5::text[]) AS p(company_key, title_key, place)
         CROSS JOIN LATERAL (
             SELECT source, external_id, company_key, title_key, location_key, minhash,
@@ -83,14 +85,14 @@ async def decide_clusters(
               AND deleted_at IS NULL
               AND (location_key = p.place OR location_key = '' OR p.place = '')
             LIMIT $8) AS j
-        UNION ALL
+        UNION
         SELECT j.* FROM unnest($6::bigint[]) AS k(band)
         CROSS JOIN LATERAL (
             SELECT source, external_id, company_key, title_key, location_key, minhash,
                    lsh_bands, cluster_id::text
             FROM jobs WHERE lsh_bands @> ARRAY[k.band] AND deleted_at IS NULL
               AND (location_key = ANY($7::text[]) OR location_key = '' OR '' = ANY($7::text[]))
-            LIMIT $8) AS j
+            LIMIT $9) AS j
         """,
         [r.source for r in active],
         [r.external_id for r in active],
@@ -100,6 +102,7 @@ async def decide_clusters(
         sorted({band for r in signalled for band in (r.lsh_bands or [])}),  # company-scoped
         places,
         MAX_CANDIDATES,
+        BAND_ROWS,
     )
     stored: dict[tuple[str, str], Member] = {}
     for f in found:
@@ -126,12 +129,14 @@ def plan_clusters(
             pool[identity] = Member(identity, _features(_as_map(row)), member.cluster_id)
     by_title: dict[tuple[str, str], list[tuple[str, str]]] = {}
     by_band: dict[int, list[tuple[str, str]]] = {}
+    wanted = {band for row in active for band in (row.lsh_bands or [])}  # the only ones looked up
 
     def index(member: Member) -> None:
         key = (member.features.company_key, member.features.title_key)
         by_title.setdefault(key, []).append(member.identity)
         for band in member.features.lsh_bands:
-            by_band.setdefault(band, []).append(member.identity)
+            if band in wanted:
+                by_band.setdefault(band, []).append(member.identity)
 
     def candidates(me: Member) -> list[Member]:
         """Same title first, then postings sharing LSH bands; at most MAX_CANDIDATES."""
