@@ -91,6 +91,64 @@ async def test_selective_filters_on_20000_rows_return_full_pages_in_distance_ord
             assert scores == sorted(scores, reverse=True)
 
 
+async def test_combined_filters_read_only_the_rows_that_match_all_of_them(
+    big: tuple[asyncpg.Connection, HashEmbedder],
+) -> None:
+    """Tag, place and remote mode are answered by one index scan: the rows read are the rows
+    that match, not every row of the most selective single filter."""
+    from worker.read import filter_conditions
+
+    conn, _ = big
+    filters = SearchFilters(location="Madrid", remote="hybrid", tags=("go",))
+    params: list = []
+    where = " AND ".join(filter_conditions(filters, params))
+    # 20,000 rows are still cheaper to scan than to look up, so the planner is left no other
+    # way in (inside a transaction that is rolled back): what one index scan reads is measured.
+    transaction = conn.transaction()
+    await transaction.start()
+    try:
+        await conn.execute("SET LOCAL enable_seqscan = off")
+        for name in await conn.fetch(
+            "SELECT indexrelid::regclass::text FROM pg_index WHERE indrelid = 'jobs'::regclass "
+            "AND indexrelid::regclass::text NOT IN ('jobs_filters', 'jobs_pkey')"
+        ):
+            await conn.execute(f"DROP INDEX {name[0]}")
+        plan = json.loads(await conn.fetchval(
+            f"EXPLAIN (ANALYZE, FORMAT JSON) SELECT source FROM jobs WHERE {where}", *params))  # fmt: skip
+    finally:
+        await transaction.rollback()
+
+    def nodes(node: dict) -> list[dict]:
+        return [node, *(n for child in node.get("Plans", []) for n in nodes(child))]
+
+    found = nodes(plan[0]["Plan"])
+    matching = plan[0]["Plan"]["Actual Rows"]
+    discarded = sum(n.get("Rows Removed by Filter", 0) + n.get("Rows Removed by Index Recheck", 0)
+                    for n in found)  # fmt: skip
+    assert 0 < matching < 1_000
+    assert any(n.get("Index Name") == "jobs_filters" for n in found), [
+        (n["Node Type"], n.get("Index Name"), n.get("Index Cond"), n.get("Recheck Cond"))
+        for n in found
+    ]
+    assert discarded <= matching, (discarded, matching)
+
+
+async def test_hybrid_on_two_connections_ranks_as_on_one(
+    big: tuple[asyncpg.Connection, HashEmbedder], database: str
+) -> None:
+    """The gateway runs the two rankings at once when a second connection is free."""
+    conn, embedder = big
+    second = await asyncpg.connect(database)
+    try:
+        for filters in (SearchFilters(), SearchFilters(location="Madrid", tags=("go",))):
+            for query in ("python backend", "frontend engineer 12"):
+                one = await search_jobs(conn, embedder, query, filters, 10)
+                two = await search_jobs(conn, embedder, query, filters, 10, lexical_conn=second)
+                assert one == two and len(one) == 10
+    finally:
+        await second.close()
+
+
 async def _all_matching(conn: asyncpg.Connection, filters: SearchFilters) -> list[asyncpg.Record]:
     from worker.read import filter_conditions
 

@@ -84,11 +84,9 @@ ALTER TABLE jobs ADD COLUMN IF NOT EXISTS search_tsv tsvector GENERATED ALWAYS A
     setweight(to_tsvector('{cfg}', coalesce(description, '')), 'D')
 ) STORED;
 CREATE INDEX IF NOT EXISTS jobs_search_tsv ON jobs USING gin (search_tsv) WHERE deleted_at IS NULL;
-CREATE INDEX IF NOT EXISTS jobs_filter_remote ON jobs (remote, employment_type) WHERE deleted_at IS NULL;
 CREATE INDEX IF NOT EXISTS jobs_filter_posted ON jobs (posted_at) WHERE deleted_at IS NULL;
 CREATE INDEX IF NOT EXISTS jobs_filter_salary ON jobs (salary_currency, salary_period, salary_max)
     WHERE deleted_at IS NULL;
-CREATE INDEX IF NOT EXISTS jobs_filter_tags ON jobs USING gin (tags) WHERE deleted_at IS NULL;
 """
 # Cross-board duplicates (worker.dedupe, worker.clusters).
 _CLUSTER_DDL = """
@@ -116,10 +114,27 @@ _REKEY_BANDS = """
 UPDATE jobs SET lsh_bands = jobingest_lsh_bands(company_key, minhash)
 WHERE minhash IS NOT NULL AND company_key IS NOT NULL AND octet_length(minhash) >= 240
 """
+_SEPARATE_FILTERS = """
+CREATE INDEX IF NOT EXISTS jobs_filter_remote ON jobs (remote, employment_type) WHERE deleted_at IS NULL;
+CREATE INDEX IF NOT EXISTS jobs_filter_tags ON jobs USING gin (tags) WHERE deleted_at IS NULL;
+"""
 _TRGM = """
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
 CREATE INDEX IF NOT EXISTS jobs_filter_location ON jobs USING gin (location gin_trgm_ops)
     WHERE deleted_at IS NULL;
+"""
+# One GIN index over the filters people combine (btree_gin for the plain columns): a search
+# filtered by tag, place and remote mode finds the few rows that match all of them in one
+# index scan, instead of reading every row of its most selective filter and checking the rest.
+_FILTERS_GIN = """
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+CREATE EXTENSION IF NOT EXISTS btree_gin;
+CREATE INDEX IF NOT EXISTS jobs_filters ON jobs USING gin (
+    tags, location gin_trgm_ops, remote, employment_type, source, salary_currency, salary_period
+) WHERE deleted_at IS NULL;
+DROP INDEX IF EXISTS jobs_filter_tags;
+DROP INDEX IF EXISTS jobs_filter_location;
+DROP INDEX IF EXISTS jobs_filter_remote;
 """
 
 _HNSW = (
@@ -153,10 +168,18 @@ async def migrate(
             "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
             search_config,
         )
-        if await conn.fetchval(
-            "SELECT count(*) > 0 FROM pg_available_extensions WHERE name = 'pg_trgm'"
-        ):
-            await conn.execute(_TRGM)
+        available = {
+            r[0]
+            for r in await conn.fetch(
+                "SELECT name FROM pg_available_extensions WHERE name IN ('pg_trgm', 'btree_gin')"
+            )
+        }
+        if available == {"pg_trgm", "btree_gin"}:
+            await conn.execute(_FILTERS_GIN)
+        else:  # without the extensions: an index per filter
+            await conn.execute(_SEPARATE_FILTERS)
+            if "pg_trgm" in available:
+                await conn.execute(_TRGM)
         if hnsw_index:
             await conn.execute(_HNSW)
         await conn.execute(

@@ -6,6 +6,7 @@ wildcards (``%``, ``_``) and its escape character taken literally.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -288,9 +289,11 @@ async def search_jobs(
     mode: Mode = "hybrid",
     offset: int = 0,
     config: str = "english",
+    lexical_conn: Conn | None = None,
 ) -> list[dict[str, Any]]:
     """Active jobs for ``query`` under ``filters``, best first, ``limit`` from ``offset``, one
-    per cluster of cross-posted copies (the others listed in ``also_on``).
+    per cluster of cross-posted copies (the others listed in ``also_on``). With a second
+    connection (``lexical_conn``) hybrid search runs its two rankings at the same time.
 
     ``semantic``: nearest by cosine distance (full pages under any filter, see
     :func:`_semantic`); ``lexical``: PostgreSQL full text; ``hybrid`` (default): both
@@ -303,10 +306,22 @@ async def search_jobs(
     for _ in range(4):  # more candidates while collapsing copies leaves the page short
         semantic: list[dict[str, Any]] = []
         lexical: list[dict[str, Any]] = []
-        if vector is not None:
-            semantic = await _semantic(conn, vector, embedder.model, filters, candidates, selective)
-        if mode in ("hybrid", "lexical"):
-            lexical = await _lexical(conn, query, config, filters, candidates, selective)
+        if vector is not None and mode == "hybrid" and lexical_conn is not None:
+            async with asyncio.TaskGroup() as both:  # the two rankings at once
+                near = both.create_task(
+                    _semantic(conn, vector, embedder.model, filters, candidates, selective)
+                )
+                terms = both.create_task(
+                    _lexical(lexical_conn, query, config, filters, candidates, selective)
+                )
+            semantic, lexical = near.result(), terms.result()
+        else:
+            if vector is not None:
+                semantic = await _semantic(
+                    conn, vector, embedder.model, filters, candidates, selective
+                )
+            if mode in ("hybrid", "lexical"):
+                lexical = await _lexical(conn, query, config, filters, candidates, selective)
         ranked = fuse(semantic, lexical) if mode == "hybrid" else (semantic or lexical)
         unique = collapse(ranked)
         exhausted = len(semantic) < candidates and len(lexical) < candidates

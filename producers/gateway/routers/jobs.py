@@ -8,9 +8,11 @@ import hashlib
 import io
 import json
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
+import asyncpg
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import AwareDatetime
@@ -103,6 +105,24 @@ async def require_jobs_table(conn: Any) -> None:
         )
 
 
+@asynccontextmanager
+async def spare_connection(pool: asyncpg.Pool, wanted: bool) -> AsyncIterator[Any]:
+    """A second connection when one is free right now, else None (never waited for: requests
+    holding one connection each must not wait on each other for a second)."""
+    if not wanted:
+        yield None
+        return
+    try:
+        conn = await pool.acquire(timeout=0.005)
+    except TimeoutError:
+        yield None
+        return
+    try:
+        yield conn
+    finally:
+        await pool.release(conn)
+
+
 @router.get("/v1/jobs/search", summary="Search active jobs: hybrid, semantic or lexical")
 async def search(
     who: Client,
@@ -120,11 +140,11 @@ async def search(
     """Results carry ``why`` (semantic score, matched terms); ``next_cursor`` continues."""
     fingerprint = _fingerprint(q, mode, filters, limit)
     offset = decode_cursor(cursor, fingerprint) if cursor else 0
-    async with pool.acquire() as conn:
+    async with pool.acquire() as conn, spare_connection(pool, mode == "hybrid") as second:
         await require_jobs_table(conn)
         rows = await search_jobs(
             conn, embedder, q, filters, limit + 1, mode=mode, offset=offset,
-            config=settings.search_config,
+            config=settings.search_config, lexical_conn=second,
         )  # fmt: skip
     more = len(rows) > limit and offset + limit <= MAX_OFFSET
     return as_json({
