@@ -913,6 +913,19 @@ def bench_duplicates(
     raise typer.Exit(run_duplicates_bench(groups, output))
 
 
+@bench_app.command("bulk")
+def bench_bulk(
+    postings: Annotated[int, typer.Option(help="Postings loaded into an empty table.")] = 200_000,
+    output: Annotated[Path, typer.Option(help="Where bulk.json and bulk.md go.")] = Path(
+        "bench-results"
+    ),
+) -> None:
+    """An initial load through the HNSW index against load-then-build; halfvec recall."""
+    from worker.bench.bulk import run_bulk_bench
+
+    raise typer.Exit(run_bulk_bench(postings, output))
+
+
 @bench_app.command("search")
 def bench_search(
     postings: Annotated[int, typer.Option(help="Evaluation corpus size.")] = 3_000,

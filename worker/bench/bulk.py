@@ -1,0 +1,148 @@
+"""`jobingest bench bulk`: an initial load from an empty table to searchable with an HNSW index,
+side by side — through the index (every row inserted into the graph) against loading without it
+and building it once (`jobingest index build`: concurrently, parallel workers) — and how well
+the approximate top 10 agrees with exact search, for the index over `vector` and over `halfvec`.
+
+Both loads go through the workers' write path (plan, COPY, upsert under the ordering guard) in
+batches of 2,000, hash embedder, duplicate clustering off in both (the vector index is what is
+compared). Each variant has a fresh database.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import numpy as np
+from pgvector.asyncpg import register_vector
+
+from producers.sample import unique_postings
+from worker.bench.load import load_events
+from worker.bench.run import fresh_database, with_database
+from worker.bench.search_eval import QUERIES
+from worker.embedders import HashEmbedder
+from worker.ops.index import build_index
+
+DIMS = 384
+HALF_INDEX = (
+    f"CREATE INDEX jobs_embedding_hnsw_half ON jobs USING hnsw "
+    f"((embedding::halfvec({DIMS})) halfvec_cosine_ops) WHERE deleted_at IS NULL"
+)
+
+
+def _say(message: str) -> None:
+    print(f"bench bulk: {message}", file=sys.stderr, flush=True)
+
+
+async def _load(url: str, events: list[dict[str, Any]]) -> float:
+    conn = await asyncpg.connect(url)
+    try:
+        started = time.perf_counter()
+        await load_events(conn, events, HashEmbedder("hash-v1", DIMS), clustering=False)
+        return time.perf_counter() - started
+    finally:
+        await conn.close()
+
+
+async def _distances(conn: asyncpg.Connection, order: str, vector: np.ndarray) -> list[float]:
+    """The exact distances of the top 10 rows as ``order`` ranks them."""
+    sql = ("SELECT embedding <=> $1 FROM jobs WHERE deleted_at IS NULL "
+           f"ORDER BY {order} LIMIT 10")  # fmt: skip
+    return [float(r[0]) for r in await conn.fetch(sql, vector)]
+
+
+async def agreement(conn: asyncpg.Connection, queries: int) -> dict[str, float]:
+    """Recall@10 of each approximate index against exact search over ``queries`` queries
+    (ef_search 40, as search uses for a page of 10): the share of returned rows at least as
+    near as the exact 10th (so rows tied in distance count alike)."""
+    embedder = HashEmbedder("hash-v1", DIMS)
+    vectors = [await embedder.embed_query(q.text) for q in QUERIES[:queries]]
+    exact: list[list[float]] = []
+    async with conn.transaction():
+        await conn.execute("SET LOCAL enable_indexscan = off")
+        for v in vectors:
+            exact.append(await _distances(conn, "embedding <=> $1", v))
+    async with conn.transaction():  # the indexes, as search walks them
+        await conn.execute("SET LOCAL enable_seqscan = off")
+        await conn.execute("SET LOCAL hnsw.ef_search = 40")
+        full = [await _distances(conn, "embedding <=> $1", v) for v in vectors]
+        half = [
+            await _distances(conn, f"embedding::halfvec({DIMS}) <=> $1::vector::halfvec({DIMS})", v)
+            for v in vectors
+        ]
+
+    def recall(found: list[list[float]]) -> float:
+        hits = sum(sum(d <= e[-1] + 1e-6 for d in a) for a, e in zip(found, exact, strict=True))
+        return round(hits / (10 * len(exact)), 4)
+
+    return {"vector": recall(full), "halfvec": recall(half)}
+
+
+async def _run(admin_url: str, postings: int) -> dict[str, Any]:
+    events = [json.loads(line) for line in unique_postings(postings, seed=11)]
+    report: dict[str, Any] = {"postings": postings}
+
+    url = await fresh_database(admin_url, "bench_bulk_through", True)
+    _say(f"{postings} postings through the HNSW index ...")
+    report["through_index_s"] = round(await _load(url, events), 1)
+    _say(f"  {report['through_index_s']} s")
+
+    url = await fresh_database(admin_url, "bench_bulk_build", False)
+    _say(f"{postings} postings without the index ...")
+    report["load_s"] = round(await _load(url, events), 1)
+    conn = await asyncpg.connect(url)
+    try:
+        await register_vector(conn)
+        _say(f"  {report['load_s']} s; building the index (vector) ...")
+        report["build_s"] = round(await build_index(conn), 1)
+        report["index_mb"] = round(
+            await conn.fetchval("SELECT pg_relation_size('jobs_embedding_hnsw')") / 2**20, 1
+        )
+        _say(f"  {report['build_s']} s; the same as halfvec ...")
+        await conn.execute("SET maintenance_work_mem = '1GB'")
+        await conn.execute("SET max_parallel_maintenance_workers = 2")
+        started = time.perf_counter()
+        await conn.execute(HALF_INDEX)
+        report["half_build_s"] = round(time.perf_counter() - started, 1)
+        report["half_index_mb"] = round(
+            await conn.fetchval("SELECT pg_relation_size('jobs_embedding_hnsw_half')") / 2**20, 1
+        )
+        await conn.execute("ANALYZE jobs")
+        report["recall_at_10"] = await agreement(conn, 78)
+    finally:
+        await conn.close()
+    report["load_then_build_s"] = round(report["load_s"] + report["build_s"], 1)
+    report["speedup"] = round(report["through_index_s"] / report["load_then_build_s"], 2)
+    report["load_then_build_half_s"] = round(report["load_s"] + report["half_build_s"], 1)
+    report["speedup_half"] = round(report["through_index_s"] / report["load_then_build_half_s"], 2)
+    return report
+
+
+def render(r: dict[str, Any]) -> str:
+    recall = r["recall_at_10"]
+    return (
+        f"## Bulk load: {r['postings']:,} postings, empty table to searchable with an HNSW index\n\n"
+        "| way | load s | index build s | total s | × faster |\n|---|---:|---:|---:|---:|\n"
+        f"| through the index | {r['through_index_s']} | – | {r['through_index_s']} | 1.00 |\n"
+        f"| load, then `index build` (vector) | {r['load_s']} | {r['build_s']} | "
+        f"{r['load_then_build_s']} | {r['speedup']} |\n"
+        f"| load, then build over halfvec | {r['load_s']} | {r['half_build_s']} | "
+        f"{r['load_then_build_half_s']} | {r['speedup_half']} |\n\n"
+        f"Index size: vector {r['index_mb']} MB, halfvec {r['half_index_mb']} MB. Recall@10 of the "
+        f"approximate top 10 against exact search (78 queries, ef_search 40): vector "
+        f"{recall['vector']}, halfvec {recall['halfvec']}.\n"
+    )
+
+
+def run_bulk_bench(postings: int, output: Path) -> int:
+    output.mkdir(parents=True, exist_ok=True)
+    report = with_database(lambda url: _run(url, postings), output / "stack-bulk")
+    (output / "bulk.json").write_text(json.dumps(report, indent=2))
+    text = render(report)
+    (output / "bulk.md").write_text(text)
+    print(text)
+    return 0
