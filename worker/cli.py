@@ -915,7 +915,13 @@ def bench_duplicates(
 
 @bench_app.command("bulk")
 def bench_bulk(
-    postings: Annotated[int, typer.Option(help="Postings loaded into an empty table.")] = 200_000,
+    postings: Annotated[
+        int, typer.Option(help="Postings loaded into an empty table (0 to skip).")
+    ] = 200_000,
+    recall_model: Annotated[
+        str | None, typer.Option(help="Also measure index recall with this local model's vectors.")
+    ] = None,
+    recall_postings: Annotated[int, typer.Option(help="Postings for --recall-model.")] = 20_000,
     output: Annotated[Path, typer.Option(help="Where bulk.json and bulk.md go.")] = Path(
         "bench-results"
     ),
@@ -923,7 +929,7 @@ def bench_bulk(
     """An initial load through the HNSW index against load-then-build; halfvec recall."""
     from worker.bench.bulk import run_bulk_bench
 
-    raise typer.Exit(run_bulk_bench(postings, output))
+    raise typer.Exit(run_bulk_bench(postings, recall_model, recall_postings, output))
 
 
 @bench_app.command("search")

@@ -24,14 +24,12 @@ from producers.sample import unique_postings
 from worker.bench.load import load_events
 from worker.bench.run import fresh_database, with_database
 from worker.bench.search_eval import QUERIES
-from worker.embedders import HashEmbedder
+from worker.embedders import Embedder, HashEmbedder, build_embedder
+from worker.migrations import migrate
 from worker.ops.index import build_index
+from worker.settings import load_settings
 
 DIMS = 384
-HALF_INDEX = (
-    f"CREATE INDEX jobs_embedding_hnsw_half ON jobs USING hnsw "
-    f"((embedding::halfvec({DIMS})) halfvec_cosine_ops) WHERE deleted_at IS NULL"
-)
 
 
 def _say(message: str) -> None:
@@ -55,11 +53,11 @@ async def _distances(conn: asyncpg.Connection, order: str, vector: np.ndarray) -
     return [float(r[0]) for r in await conn.fetch(sql, vector)]
 
 
-async def agreement(conn: asyncpg.Connection, queries: int) -> dict[str, float]:
+async def agreement(conn: asyncpg.Connection, embedder: Embedder, queries: int) -> dict[str, float]:
     """Recall@10 of each approximate index against exact search over ``queries`` queries
     (ef_search 40, as search uses for a page of 10): the share of returned rows at least as
     near as the exact 10th (so rows tied in distance count alike)."""
-    embedder = HashEmbedder("hash-v1", DIMS)
+    dims = embedder.dims
     vectors = [await embedder.embed_query(q.text) for q in QUERIES[:queries]]
     exact: list[list[float]] = []
     async with conn.transaction():
@@ -71,7 +69,7 @@ async def agreement(conn: asyncpg.Connection, queries: int) -> dict[str, float]:
         await conn.execute("SET LOCAL hnsw.ef_search = 40")
         full = [await _distances(conn, "embedding <=> $1", v) for v in vectors]
         half = [
-            await _distances(conn, f"embedding::halfvec({DIMS}) <=> $1::vector::halfvec({DIMS})", v)
+            await _distances(conn, f"embedding::halfvec({dims}) <=> $1::vector::halfvec({dims})", v)
             for v in vectors
         ]
 
@@ -80,6 +78,37 @@ async def agreement(conn: asyncpg.Connection, queries: int) -> dict[str, float]:
         return round(hits / (10 * len(exact)), 4)
 
     return {"vector": recall(full), "halfvec": recall(half)}
+
+
+async def _build_half(conn: asyncpg.Connection, dims: int) -> float:
+    await conn.execute("SET maintenance_work_mem = '1GB'")
+    await conn.execute("SET max_parallel_maintenance_workers = 2")
+    started = time.perf_counter()
+    await conn.execute(
+        f"CREATE INDEX jobs_embedding_hnsw_half ON jobs USING hnsw "
+        f"((embedding::halfvec({dims})) halfvec_cosine_ops) WHERE deleted_at IS NULL"
+    )
+    return round(time.perf_counter() - started, 1)
+
+
+async def model_agreement(admin_url: str, model: str, postings: int) -> dict[str, Any]:
+    """The same recall, in a real model's vector space: ``postings`` embedded by ``model``."""
+    embedder = build_embedder(load_settings(embedder="local", embedder_model=model))
+    url = await fresh_database(admin_url, "bench_bulk_model", None)
+    conn = await asyncpg.connect(url)
+    try:
+        await migrate(conn, embedder.model, embedder.dims, hnsw_index=False)
+        events = [json.loads(line) for line in unique_postings(postings, seed=23)]
+        _say(f"{model}: embedding {postings} postings ...")
+        await load_events(conn, events, embedder, chunk=256, clustering=False)
+        await register_vector(conn)
+        await build_index(conn)
+        await _build_half(conn, embedder.dims)
+        await conn.execute("ANALYZE jobs")
+        return {"model": model, "postings": postings,
+                "recall_at_10": await agreement(conn, embedder, 78)}  # fmt: skip
+    finally:
+        await conn.close()
 
 
 async def _run(admin_url: str, postings: int) -> dict[str, Any]:
@@ -103,16 +132,12 @@ async def _run(admin_url: str, postings: int) -> dict[str, Any]:
             await conn.fetchval("SELECT pg_relation_size('jobs_embedding_hnsw')") / 2**20, 1
         )
         _say(f"  {report['build_s']} s; the same as halfvec ...")
-        await conn.execute("SET maintenance_work_mem = '1GB'")
-        await conn.execute("SET max_parallel_maintenance_workers = 2")
-        started = time.perf_counter()
-        await conn.execute(HALF_INDEX)
-        report["half_build_s"] = round(time.perf_counter() - started, 1)
+        report["half_build_s"] = await _build_half(conn, DIMS)
         report["half_index_mb"] = round(
             await conn.fetchval("SELECT pg_relation_size('jobs_embedding_hnsw_half')") / 2**20, 1
         )
         await conn.execute("ANALYZE jobs")
-        report["recall_at_10"] = await agreement(conn, 78)
+        report["recall_at_10"] = await agreement(conn, HashEmbedder("hash-v1", DIMS), 78)
     finally:
         await conn.close()
     report["load_then_build_s"] = round(report["load_s"] + report["build_s"], 1)
@@ -123,8 +148,16 @@ async def _run(admin_url: str, postings: int) -> dict[str, Any]:
 
 
 def render(r: dict[str, Any]) -> str:
+    text = ""
+    if "model_recall" in r:
+        m = r["model_recall"]
+        text = (f"Recall@10 against exact search with {m['model']} vectors ({m['postings']:,} "
+                f"postings, 78 queries, ef_search 40): vector {m['recall_at_10']['vector']}, "
+                f"halfvec {m['recall_at_10']['halfvec']}.\n")  # fmt: skip
+    if "postings" not in r:
+        return text
     recall = r["recall_at_10"]
-    return (
+    return text + (
         f"## Bulk load: {r['postings']:,} postings, empty table to searchable with an HNSW index\n\n"
         "| way | load s | index build s | total s | × faster |\n|---|---:|---:|---:|---:|\n"
         f"| through the index | {r['through_index_s']} | – | {r['through_index_s']} | 1.00 |\n"
@@ -138,9 +171,17 @@ def render(r: dict[str, Any]) -> str:
     )
 
 
-def run_bulk_bench(postings: int, output: Path) -> int:
+def run_bulk_bench(postings: int, recall_model: str | None, recall_postings: int,
+                   output: Path) -> int:  # fmt: skip
     output.mkdir(parents=True, exist_ok=True)
-    report = with_database(lambda url: _run(url, postings), output / "stack-bulk")
+
+    async def main(admin_url: str) -> dict[str, Any]:
+        report = await _run(admin_url, postings) if postings else {}
+        if recall_model:
+            report["model_recall"] = await model_agreement(admin_url, recall_model, recall_postings)
+        return report
+
+    report = with_database(main, output / "stack-bulk")
     (output / "bulk.json").write_text(json.dumps(report, indent=2))
     text = render(report)
     (output / "bulk.md").write_text(text)

@@ -27,7 +27,7 @@ from worker.bench.load import as_record
 from worker.bench.run import fresh_database, with_database
 from worker.bench.search_eval import FAMILIES
 from worker.decode import Decoded, decode
-from worker.embedders import HashEmbedder
+from worker.embedders import Embedder, HashEmbedder
 from worker.metrics import Metrics
 from worker.migrations import migrate
 from worker.pipeline import BatchProcessor
@@ -230,12 +230,15 @@ async def _run(admin_url: str, groups: int) -> dict[str, Any]:
     return report
 
 
-async def through_the_worker(url: str, events: list[dict[str, Any]], clustering: bool) -> float:
+async def through_the_worker(
+    url: str, events: list[dict[str, Any]], clustering: bool, embedder: Embedder | None = None
+) -> float:
     """Seconds for the worker's batch processor (plan, embed, pipelined writes) to apply
-    ``events`` in batches of 1,000, as a worker would after fetching them."""
+    ``events`` in batches of 1,000, as a worker would after fetching them (hash embedder
+    unless another is given)."""
     settings = Settings(database_url=url, clustering=clustering)
     pool = await create_pool(url, settings.db_pool_size)
-    processor = BatchProcessor(settings, pool, HashEmbedder(), Metrics())
+    processor = BatchProcessor(settings, pool, embedder or HashEmbedder(), Metrics())
     try:
         started = time.perf_counter()
         decoded = [decode(as_record(event, offset)) for offset, event in enumerate(events)]
