@@ -32,6 +32,9 @@ def spawn(
         stderr=subprocess.STDOUT,
         env={**os.environ, **(env or {})},
         preexec_fn=_die_with_parent,
+        # Out of the terminal's process group: Ctrl-C reaches the worker and `jobingest dev`,
+        # which stop in order; the services stay up until they are stopped last.
+        start_new_session=True,
     )
 
 
