@@ -22,6 +22,7 @@ from pgvector.asyncpg import register_vector
 
 from producers.sample import unique_postings
 from worker.bench.load import load_events
+from worker.bench.measure import write_report
 from worker.bench.run import fresh_database, with_database
 from worker.bench.search_eval import QUERIES
 from worker.embedders import Embedder, HashEmbedder, build_embedder
@@ -182,8 +183,4 @@ def run_bulk_bench(postings: int, recall_model: str | None, recall_postings: int
         return report
 
     report = with_database(main, output / "stack-bulk")
-    (output / "bulk.json").write_text(json.dumps(report, indent=2))
-    text = render(report)
-    (output / "bulk.md").write_text(text)
-    print(text)
-    return 0
+    return write_report(output, "bulk", report, render(report))

@@ -11,7 +11,6 @@ opening paragraph (boards prepend a heading at most): the duplicate rule leans o
 
 from __future__ import annotations
 
-import json
 import random
 import sys
 import time
@@ -24,6 +23,7 @@ from typing import Any
 import asyncpg
 
 from worker.bench.load import as_record
+from worker.bench.measure import write_report
 from worker.bench.run import fresh_database, with_database
 from worker.bench.search_eval import FAMILIES
 from worker.decode import Decoded, decode
@@ -253,7 +253,6 @@ async def through_the_worker(
 def run_duplicates_bench(groups: int, output: Path) -> int:
     output.mkdir(parents=True, exist_ok=True)
     report = with_database(lambda url: _run(url, groups), output / "stack-dup")
-    (output / "duplicates.json").write_text(json.dumps(report, indent=2))
     p = report["pairwise"]
     text = (
         f"## Cross-board duplicates: {report['postings']} postings ({report['groups']} jobs)\n\n"
@@ -266,6 +265,4 @@ def run_duplicates_bench(groups: int, output: Path) -> int:
         f"{max(report['events_per_s_off'])} events/s without clustering, "
         f"{max(report['events_per_s_on'])} with: ratio {report['throughput_ratio']}\n"
     )
-    (output / "duplicates.md").write_text(text)
-    print(text)
-    return 0
+    return write_report(output, "duplicates", report, text)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
+from typing import Any
 
 
 def peak_rss_mb(pid: int | str = "self") -> float:
@@ -40,3 +42,12 @@ def histogram_quantile(buckets: list[tuple[float, float]], q: float) -> float:
             )
         previous_le, previous_count = le, count
     return previous_le
+
+
+def write_report(output: Path, name: str, report: Any, markdown: str) -> int:
+    """``name``.json and ``name``.md in ``output``; the markdown printed too. Returns 0."""
+    output.mkdir(parents=True, exist_ok=True)
+    (output / f"{name}.json").write_text(json.dumps(report, indent=2) + "\n")
+    (output / f"{name}.md").write_text(markdown)
+    print(markdown)
+    return 0

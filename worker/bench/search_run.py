@@ -23,7 +23,7 @@ import asyncpg
 from pgvector.asyncpg import register_vector
 
 from worker.bench.load import load_events
-from worker.bench.measure import peak_rss_mb
+from worker.bench.measure import peak_rss_mb, write_report
 from worker.bench.run import fresh_database, with_database
 from worker.bench.search_eval import CITIES, QUERIES, corpus, events, measures
 from worker.embedders import Embedder, HashEmbedder, build_embedder
@@ -194,8 +194,4 @@ def run_search_bench(postings: int, models: list[str], latency_rows: int, output
 
     output.mkdir(parents=True, exist_ok=True)
     report = with_database(main, output / "stack")
-    (output / "search.json").write_text(json.dumps(report, indent=2))
-    text = render(report)
-    (output / "search.md").write_text(text)
-    print(text)
-    return 0
+    return write_report(output, "search", report, render(report))
