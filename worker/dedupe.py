@@ -161,15 +161,16 @@ _PERMUTATIONS = MinHash(
 def signature(words: Sequence[str]) -> list[int]:
     """MinHash signature of folded words (NUM_PERM values below 2**32); shingles hashed with
     CRC-32 (fast, stable across processes and versions)."""
+    return [int(v) for v in _sketch([zlib.crc32(s) for s in shingles(words) or [b""]])]
+
+
+def _sketch(hashes: Sequence[int]) -> np.ndarray:
+    """The signature of shingles already hashed (CRC-32 values), as datasketch computes it."""
     sketch = MinHash(
-        num_perm=NUM_PERM,
-        seed=1,
-        hashfunc=zlib.crc32,
-        permutations=_PERMUTATIONS,
-        scheme="affine32",
+        num_perm=NUM_PERM, seed=1, hashfunc=int, permutations=_PERMUTATIONS, scheme="affine32"
     )
-    sketch.update_batch(shingles(words) or [b""])
-    return [int(v) for v in sketch.hashvalues]
+    sketch.update_batch(hashes)
+    return np.asarray(sketch.hashvalues)
 
 
 def bands(company: str, minhash: bytes) -> list[int]:
@@ -206,9 +207,10 @@ def features(
     title: str, company: str, location: str | None, remote: str | None, description: str
 ) -> Features:
     words = _fold(plain_text(description))
-    full = signature(words)
-    lead = signature(words[:LEAD_WORDS])
-    packed = np.asarray(full + lead, dtype="<u4").tobytes()
+    # the lead's shingles are the first of the full text's: hashed once for both signatures
+    hashes = [zlib.crc32(s) for s in shingles(words) or [b""]]
+    lead = hashes[: LEAD_WORDS - 2] if len(words) >= 3 else hashes
+    packed = np.concatenate([_sketch(hashes), _sketch(lead)]).astype("<u4").tobytes()
     company = company_key(company)
     return Features(company, title_key(title), location_key(location, remote),
                     packed, bands(company, packed))  # fmt: skip
