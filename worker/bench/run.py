@@ -267,13 +267,19 @@ async def bench(
     if local_events:
         topic = await new_topic(servers, "bench.local", partitions)
         url = await fresh_database(admin_url, "bench_local", None)
+        model_rate, model = await _local_model_rate(min(local_events, 400))
+        _say(f"the local model alone ({model}): {model_rate:.1f} texts/s")
         _say(f"jobingest x1 with the local model: {local_events} events ...")
         produce = partial(produce_backlog, servers, topic, local_events, 2)
         measured = await run_workers(
             1, servers, topic, url, "bench-local", local_events, produce, embedder="local"
         )
-        extra["local_model"] = {"events": local_events, "seconds": round(measured["seconds"], 2),
-                                "events_per_s": round(local_events / measured["seconds"], 2),
+        rate = local_events / measured["seconds"]
+        extra["local_model"] = {"model": model, "events": local_events,
+                                "seconds": round(measured["seconds"], 2),
+                                "events_per_s": round(rate, 2),
+                                "model_texts_per_s": round(model_rate, 1),
+                                "ratio_to_model": round(rate / model_rate, 3),
                                 "peak_rss_mb": measured["peak_rss_mb"]}  # fmt: skip
     if backlog_events:
         topic = await new_topic(servers, "bench.backlog", partitions)
@@ -287,6 +293,20 @@ async def bench(
                             "peak_rss_mb": measured["peak_rss_mb"], "rows": await count_rows(url)}  # fmt: skip
     return {"events": events, "partitions": partitions, "kafka": str(stack.kafka_backend),
             "results": results, **extra}  # fmt: skip
+
+
+async def _local_model_rate(texts: int) -> tuple[float, str]:
+    """The local model's own texts/s on this machine, in requests of 16 postings (as a worker
+    sends them), measured in the benchmark's process before the worker runs."""
+    from worker.bench.embedders import posting_texts, texts_per_second
+    from worker.embedders import build_embedder
+    from worker.settings import load_settings
+
+    embedder = build_embedder(load_settings(embedder="local"))
+    try:
+        return await texts_per_second(embedder, posting_texts(texts), 16), embedder.model
+    finally:
+        await embedder.close()
 
 
 async def _nothing() -> float:
@@ -316,8 +336,9 @@ def render(report: dict[str, Any]) -> tuple[str, dict[str, Any]]:
                           "peak_rss_mb": r.peak_rss_mb, "rows": r.rows})  # fmt: skip
     if "local_model" in report:
         lm = report["local_model"]
-        lines.append(f"\nLocal model (e5-small, in process), 1 worker: {lm['events']} events in {lm['seconds']} s = "
-                     f"{lm['events_per_s']} events/s, peak RSS {lm['peak_rss_mb']} MB.")  # fmt: skip
+        lines.append(f"\nLocal model ({lm['model']}, in process), 1 worker: {lm['events']} events in {lm['seconds']} s = "
+                     f"{lm['events_per_s']} events/s; the model alone {lm['model_texts_per_s']} texts/s in the same run "
+                     f"({lm['ratio_to_model']}x); peak RSS {lm['peak_rss_mb']} MB.")  # fmt: skip
     if "backlog" in report:
         b = report["backlog"]
         lines.append(f"\nBacklog: {b['events']:,} events already waiting, 1 worker, no index: {b['events_per_s']:,} events/s, "
