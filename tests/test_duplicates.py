@@ -220,6 +220,8 @@ async def test_stored_bands_of_another_scheme_are_rekeyed_at_start(
     await migrate(db, "hash-v1", 384)
     rekeyed = {r["external_id"]: r["lsh_bands"] for r in await db.fetch("SELECT * FROM jobs")}
     assert rekeyed == expected and all(len(b) == dedupe.BANDS for b in rekeyed.values())
+    options = await db.fetchval("SELECT reloptions FROM pg_class WHERE relname = 'jobs_lsh_bands'")
+    assert "fastupdate=off" in options  # looked up on every write: no pending list
 
 
 async def test_a_cluster_is_written_with_its_row_not_after_it(db: asyncpg.Connection) -> None:

@@ -158,14 +158,9 @@ _PERMUTATIONS = MinHash(
 ).permutations  # drawn once, as every worker does
 
 
-def signature(words: Sequence[str]) -> list[int]:
-    """MinHash signature of folded words (NUM_PERM values below 2**32); shingles hashed with
-    CRC-32 (fast, stable across processes and versions)."""
-    return [int(v) for v in _sketch([zlib.crc32(s) for s in shingles(words) or [b""]])]
-
-
 def _sketch(hashes: Sequence[int]) -> np.ndarray:
-    """The signature of shingles already hashed (CRC-32 values), as datasketch computes it."""
+    """The MinHash signature (NUM_PERM values below 2**32) of shingles already hashed with
+    CRC-32 (fast, stable across processes and versions), as datasketch computes it."""
     sketch = MinHash(
         num_perm=NUM_PERM, seed=1, hashfunc=int, permutations=_PERMUTATIONS, scheme="affine32"
     )

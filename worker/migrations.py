@@ -97,9 +97,9 @@ ALTER TABLE jobs ADD COLUMN IF NOT EXISTS minhash bytea;
 ALTER TABLE jobs ADD COLUMN IF NOT EXISTS lsh_bands bigint[];
 ALTER TABLE jobs ADD COLUMN IF NOT EXISTS cluster_id uuid;
 CREATE INDEX IF NOT EXISTS jobs_company_key ON jobs (company_key, title_key) WHERE deleted_at IS NULL;
-CREATE INDEX IF NOT EXISTS jobs_lsh_bands ON jobs USING gin (lsh_bands) WHERE deleted_at IS NULL;
 -- looked up in every write transaction: no pending list to scan on each lookup
-ALTER INDEX jobs_lsh_bands SET (fastupdate = off);
+CREATE INDEX IF NOT EXISTS jobs_lsh_bands ON jobs USING gin (lsh_bands) WITH (fastupdate = off)
+    WHERE deleted_at IS NULL;
 CREATE INDEX IF NOT EXISTS jobs_cluster ON jobs (cluster_id) WHERE deleted_at IS NULL;
 CREATE OR REPLACE FUNCTION jobingest_lsh_bands(company text, minhash bytea) RETURNS bigint[]
     LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT AS $$
@@ -108,11 +108,13 @@ CREATE OR REPLACE FUNCTION jobingest_lsh_bands(company text, minhash bytea) RETU
            ), 1, 8), 'hex'))::bit(64)::bigint ORDER BY band)
     FROM generate_series(0, 9) AS band $$;
 """
-# The LSH band keys' scheme (worker.dedupe.bands); rows stored under another are rekeyed.
+# The LSH band keys' scheme (worker.dedupe.bands); rows stored under another are rekeyed,
+# once, and an index made before the scheme stops keeping a pending list.
 LSH_SCHEME = "company-sha256-10x6"
 _REKEY_BANDS = """
 UPDATE jobs SET lsh_bands = jobingest_lsh_bands(company_key, minhash)
-WHERE minhash IS NOT NULL AND company_key IS NOT NULL AND octet_length(minhash) >= 240
+WHERE minhash IS NOT NULL AND company_key IS NOT NULL AND octet_length(minhash) >= 240;
+ALTER INDEX jobs_lsh_bands SET (fastupdate = off);
 """
 _SEPARATE_FILTERS = """
 CREATE INDEX IF NOT EXISTS jobs_filter_remote ON jobs (remote, employment_type) WHERE deleted_at IS NULL;
