@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from functools import partial
 from typing import Any, Literal
 
 from worker.embedders import Embedder
@@ -279,6 +280,10 @@ async def also_on(conn: Conn, results: list[dict[str, Any]]) -> None:
         ]  # fmt: skip
 
 
+async def _no_ranking() -> list[dict[str, Any]]:
+    return []
+
+
 async def search_jobs(
     conn: Conn,
     embedder: Embedder,
@@ -304,24 +309,17 @@ async def search_jobs(
     vector = await embedder.embed_query(query) if mode in ("hybrid", "semantic") else None
     selective = await _selective(conn, filters)  # one estimate for both rankings, every round
     for _ in range(4):  # more candidates while collapsing copies leaves the page short
-        semantic: list[dict[str, Any]] = []
-        lexical: list[dict[str, Any]] = []
-        if vector is not None and mode == "hybrid" and lexical_conn is not None:
-            async with asyncio.TaskGroup() as both:  # the two rankings at once
-                near = both.create_task(
-                    _semantic(conn, vector, embedder.model, filters, candidates, selective)
-                )
-                terms = both.create_task(
-                    _lexical(lexical_conn, query, config, filters, candidates, selective)
-                )
-            semantic, lexical = near.result(), terms.result()
-        else:
-            if vector is not None:
-                semantic = await _semantic(
-                    conn, vector, embedder.model, filters, candidates, selective
-                )
-            if mode in ("hybrid", "lexical"):
-                lexical = await _lexical(conn, query, config, filters, candidates, selective)
+        near = (partial(_semantic, conn, vector, embedder.model, filters, candidates, selective)
+                if vector is not None else _no_ranking)  # fmt: skip
+        second = lexical_conn if mode == "hybrid" and lexical_conn is not None else conn
+        terms = (partial(_lexical, second, query, config, filters, candidates, selective)
+                 if mode in ("hybrid", "lexical") else _no_ranking)  # fmt: skip
+        if second is conn:
+            semantic, lexical = await near(), await terms()
+        else:  # the two rankings at once, each on its connection
+            async with asyncio.TaskGroup() as both:
+                near_task, terms_task = both.create_task(near()), both.create_task(terms())
+            semantic, lexical = near_task.result(), terms_task.result()
         ranked = fuse(semantic, lexical) if mode == "hybrid" else (semantic or lexical)
         unique = collapse(ranked)
         exhausted = len(semantic) < candidates and len(lexical) < candidates
