@@ -233,7 +233,7 @@ async def _run(admin_url: str, groups: int) -> dict[str, Any]:
 async def through_the_worker(
     url: str, events: list[dict[str, Any]], clustering: bool, embedder: Embedder | None = None
 ) -> float:
-    """Seconds for the worker's batch processor (plan, embed, pipelined writes) to apply
+    """Seconds for the worker's batch processor (plan, embed, write) to apply
     ``events`` in batches of 1,000, as a worker would after fetching them (hash embedder
     unless another is given)."""
     settings = Settings(database_url=url, clustering=clustering)
@@ -260,7 +260,7 @@ def run_duplicates_bench(groups: int, output: Path) -> int:
         "|---:|---:|---:|---:|---:|\n"
         f"| {p['precision']:.4f} | {p['recall']:.4f} | {p['true_positives']} | "
         f"{p['false_positives']} | {p['false_negatives']} |\n\n"
-        f"Ingest through the worker's batch processor (decode, plan, embed, pipelined writes; "
+        f"Ingest through the worker's batch processor (decode, plan, embed, write; "
         f"hash embedder, no vector index), best of two runs each: "
         f"{max(report['events_per_s_off'])} events/s without clustering, "
         f"{max(report['events_per_s_on'])} with: ratio {report['throughput_ratio']}\n"
