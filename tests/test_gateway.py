@@ -485,3 +485,10 @@ async def test_search_modes_filters_and_cursor_pages(
     assert sorted(seen) == sorted(f"h{i}" for i in range(0, 25, 2))
     other = await http.get("/v1/jobs/search", params={"q": "nurse", "cursor": "bm9wZQ"})
     assert other.status_code == 422 and other.json()["error"] == "invalid_cursor"
+    # fifty hybrid searches at once: more than the pool holds, each may want a second
+    # connection; none waits on another for it, all answer alike
+    burst = await asyncio.gather(
+        *(http.get("/v1/jobs/search", params={"q": "python engineer"}) for _ in range(50))
+    )
+    assert {r.status_code for r in burst} == {200}
+    assert len({json.dumps(r.json()["results"], sort_keys=True) for r in burst}) == 1
