@@ -916,12 +916,14 @@ def bench_duplicates(
 @bench_app.command("bulk")
 def bench_bulk(
     postings: Annotated[
-        int, typer.Option(help="Postings loaded into an empty table (0 to skip).")
+        int, typer.Option(min=0, help="Postings loaded into an empty table (0 to skip).")
     ] = 200_000,
     recall_model: Annotated[
         str | None, typer.Option(help="Also measure index recall with this local model's vectors.")
     ] = None,
-    recall_postings: Annotated[int, typer.Option(help="Postings for --recall-model.")] = 20_000,
+    recall_postings: Annotated[
+        int, typer.Option(min=100, help="Postings for --recall-model.")
+    ] = 20_000,
     output: Annotated[Path, typer.Option(help="Where bulk.json and bulk.md go.")] = Path(
         "bench-results"
     ),
