@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 
 import asyncpg
+import pytest
 
 from tests.events import job_event, wire
 from tests.support import (
@@ -219,3 +221,94 @@ async def test_a_pipelined_batch_ends_in_the_newest_state_of_every_job(
     assert rows == {f"p{job}": f"Engineer {job} v3" for job in range(150)}
     assert outcome_count(runtime, "duplicate") == 1
     assert await db.fetchval("SELECT count(*) FROM jobingest_ledger") == 600
+
+
+def _ahead(runtime: object, outcome: str) -> float:
+    return sum(
+        sample.value
+        for family in runtime.metrics.batches_ahead.collect()  # type: ignore[attr-defined]
+        for sample in family.samples
+        if sample.name.endswith("_total") and sample.labels["outcome"] == outcome
+    )
+
+
+def _versioned_jobs(jobs: int, prefix: str) -> list[dict]:
+    """Four versions of each job, shuffled: the newest is often not the last to arrive."""
+    import random
+
+    rnd = random.Random(9)
+    events = [job_event(f"{prefix}{job}", "job.updated" if v else "job.posted", at=v * 10,
+                        title=f"Engineer {job} v{v}")
+              for job in range(jobs) for v in range(4)]  # fmt: skip
+    rnd.shuffle(events)
+    return events
+
+
+async def _hold_writes(database_url: str) -> tuple[asyncpg.Connection, object]:
+    """A transaction holding the row every batch's write locks first: batches wait in it."""
+    conn = await asyncpg.connect(database_url)
+    tx = conn.transaction()
+    await tx.start()
+    await conn.execute("SELECT 1 FROM jobingest_meta WHERE key = 'embedding_model' FOR UPDATE")
+    return conn, tx
+
+
+async def _newest_titles(db: asyncpg.Connection) -> dict[str, str]:
+    return {
+        r["external_id"]: r["title"] for r in await db.fetch("SELECT external_id, title FROM jobs")
+    }
+
+
+async def test_the_next_batch_is_fetched_while_one_waits_in_its_transaction_and_applied_after(
+    settings: Settings, db: asyncpg.Connection
+) -> None:
+    settings = settings.model_copy(update={"batch_max_records": 40})
+    events = _versioned_jobs(60, "a")  # 240 events, 6 batches or more
+    async with running_worker(settings) as runtime:
+        lock, tx = await _hold_writes(settings.require_database())
+        try:
+            await produce(settings.require_kafka(), settings.topic, [wire(e) for e in events])
+            await wait_until(lambda: _is(_ahead(runtime, "fetched") >= 1), what="a batch ahead")
+            assert handled(runtime) == 0  # the first batch still waits: the next one came anyway
+        finally:
+            await tx.rollback()  # type: ignore[attr-defined]
+            await lock.close()
+        await wait_until(lambda: handled_at_least(runtime, len(events)), what="all handled")
+        await wait_committed(settings)
+    assert await _newest_titles(db) == {f"a{j}": f"Engineer {j} v3" for j in range(60)}
+    assert await db.fetchval("SELECT count(*) FROM jobingest_ledger") == len(events)
+    assert _ahead(runtime, "applied") >= 1 and _ahead(runtime, "dropped") == 0
+    assert outcome_count(runtime, "duplicate") == 0
+
+
+async def test_a_batch_fetched_ahead_is_dropped_at_a_rebalance_and_read_again(
+    settings: Settings, db: asyncpg.Connection, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="jobingest.consumer")
+    settings = settings.model_copy(update={"batch_max_records": 40})
+    events = _versioned_jobs(60, "b")
+    async with running_worker(settings) as first:
+        lock, tx = await _hold_writes(settings.require_database())
+        try:
+            await produce(settings.require_kafka(), settings.topic, [wire(e) for e in events])
+            await wait_until(lambda: _is(_ahead(first, "fetched") >= 1), what="a batch ahead")
+            async with running_worker(settings) as second:
+                # the first worker's revocation waits for its batch, held in its transaction
+                await wait_until(
+                    lambda: _is("revoked mid-batch" in caplog.text),
+                    what="a revocation waiting on the first worker's batch",
+                )
+                await tx.rollback()  # type: ignore[attr-defined]
+                await wait_until(
+                    lambda: _is(handled(first) + handled(second) >= len(events)), what="all handled"
+                )
+                await wait_committed(settings)
+        finally:
+            await lock.close()
+    assert _ahead(first, "dropped") >= 1
+    assert await _newest_titles(db) == {f"b{j}": f"Engineer {j} v3" for j in range(60)}
+    assert await db.fetchval("SELECT count(*) FROM jobingest_ledger") == len(events)
+
+
+async def _is(value: bool) -> bool:
+    return value

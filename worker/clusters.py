@@ -57,10 +57,12 @@ async def decide_clusters(
         return {}
     signalled = [r for r in active if r.company_key and r.minhash]
     companies = sorted({r.company_key for r in signalled if r.company_key})
-    for key in companies:
-        await conn.execute(
-            "SELECT pg_advisory_xact_lock($1, hashtext($2))", CLUSTER_LOCK_CLASS, key
-        )
+    await conn.execute(  # in the companies' order, one round trip
+        "SELECT pg_advisory_xact_lock($1, hashtext(c.key)) "
+        "FROM unnest($2::text[]) WITH ORDINALITY AS c(key, n) ORDER BY c.n",
+        CLUSTER_LOCK_CLASS,
+        companies,
+    )
     # candidates: same company, a compatible location (equal, or either unknown), and the
     # same title or a shared LSH band
     triples = sorted({(r.company_key or "", r.title_key or "", r.location_key or "")

@@ -1,9 +1,14 @@
 """The consume loop: fetch a batch, make it durable, then commit its offsets. Only then.
 
-While a batch is being processed (or retried), every assigned partition is paused and the
-loop keeps polling, so heartbeats and the poll interval stay alive and the worker never
-falls out of its group for slow work. A revocation waits for the in-flight batch to
-finish and commit (bounded), else abandons it uncommitted for the next owner to re-read.
+While a batch is being processed (or retried), the loop fetches the next batch and digests
+it (decode, rows, duplicate signals: :mod:`worker.digest`), so the worker's CPU works while
+the database writes. Once it holds the next batch, every assigned partition is paused and
+the loop keeps polling, so heartbeats and the poll interval stay alive and the worker never
+falls out of its group for slow work. Batches are applied and committed one after the
+other, in order; the next batch reads stored state only after the previous one committed.
+A revocation waits for the in-flight batch to finish and commit (bounded), else abandons it
+uncommitted for the next owner to re-read; a batch fetched ahead is dropped (the partitions'
+positions go back to the committed offsets, so its records are read again).
 """
 
 from __future__ import annotations
@@ -12,12 +17,15 @@ import asyncio
 import contextlib
 import logging
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
 from aiokafka.errors import CommitFailedError, IllegalStateError
 from aiokafka.structs import ConsumerRecord
 
+from worker.decode import Decoded, Rejected
+from worker.digest import digest_ahead
 from worker.health import IngestHealth
 from worker.isolation import Abandoned, BatchRunner
 from worker.metrics import Metrics
@@ -27,6 +35,18 @@ from worker.settings import Settings
 log = logging.getLogger("jobingest.consumer")
 
 KEEPALIVE_INTERVAL_S = 0.5
+
+
+_Digest = asyncio.Task[list[Decoded | Rejected]]
+
+
+@dataclass(slots=True)
+class _Ahead:
+    """The next batch, fetched (and being digested) while the current one is applied."""
+
+    records: list[ConsumerRecord]
+    digested: _Digest
+    generation: int
 
 
 class _Revocations(ConsumerRebalanceListener):  # type: ignore[misc]
@@ -71,6 +91,10 @@ class IngestConsumer:
         self.joined = False
         self.committed: dict[TopicPartition, int] = {}
         self._in_flight: asyncio.Task[None] | None = None
+        self._ahead: _Ahead | None = None
+        self._generation = (
+            0  # moves on at each revocation and assignment: a batch fetched before is void
+        )
         self._shutdown_deadline: float | None = None
 
     async def start(self) -> None:
@@ -84,11 +108,16 @@ class IngestConsumer:
     async def on_assigned(self, assigned: set[TopicPartition]) -> None:
         self.joined = True
         self.metrics.assigned_partitions.set(len(self.consumer.assignment()))
-        for tp in assigned:
-            committed = await self.consumer.committed(tp)
-            self.committed[tp] = committed or 0
+        committed = {tp: await self.consumer.committed(tp) for tp in assigned}
+        for tp, offset in committed.items():
+            self.committed[tp] = offset or 0
+            if offset is not None:  # a batch fetched ahead meanwhile moved it on: it is void
+                self.consumer.seek(tp, offset)
+        self._generation += 1  # with the seeks, no await between: a batch is of one side
 
     async def settle_in_flight(self, revoked: set[TopicPartition]) -> None:
+        self._generation += 1
+        self._drop_ahead()
         task = self._in_flight
         if task is not None and not task.done():
             log.info("partitions revoked mid-batch; waiting for the batch to finish")
@@ -104,17 +133,34 @@ class IngestConsumer:
 
     # -- the loop --------------------------------------------------------------------------
     async def run(self) -> None:
-        while not self.stopping.is_set():
-            fetched = await self.consumer.getmany(
-                timeout_ms=self.settings.batch_max_wait_ms or 100,
-                max_records=self.settings.batch_max_records,
-            )
-            records = [record for batch in fetched.values() for record in batch]
-            if records:
-                await self._run_batch(records)
+        try:
+            while not self.stopping.is_set():
+                ahead, self._ahead = self._ahead, None
+                if ahead is not None and ahead.generation == self._generation:
+                    self.metrics.batches_ahead.labels(outcome="applied").inc()
+                    await self._run_batch(ahead.records, ahead.digested)
+                    continue
+                if ahead is not None:
+                    self.metrics.batches_ahead.labels(outcome="dropped").inc()
+                    ahead.digested.cancel()
+                fetched = await self.consumer.getmany(
+                    timeout_ms=self.settings.batch_max_wait_ms or 100,
+                    max_records=self.settings.batch_max_records,
+                )
+                records = [record for batch in fetched.values() for record in batch]
+                if records:
+                    await self._run_batch(records, None)
+        finally:
+            self._drop_ahead()
 
-    async def _run_batch(self, records: list[ConsumerRecord]) -> None:
-        task = asyncio.create_task(self._handle(records))
+    def _drop_ahead(self) -> None:
+        if self._ahead is not None:
+            self.metrics.batches_ahead.labels(outcome="dropped").inc()
+            self._ahead.digested.cancel()
+            self._ahead = None
+
+    async def _run_batch(self, records: list[ConsumerRecord], digested: _Digest | None) -> None:
+        task = asyncio.create_task(self._handle(records, digested))
         self._in_flight = task
         try:
             await self._poll_while(task)
@@ -123,12 +169,44 @@ class IngestConsumer:
             self._in_flight = None
         if task.cancelled() or isinstance(task.exception(), Abandoned):
             self.metrics.batches_abandoned.inc()
+            self._drop_ahead()
             log.warning("batch of %d abandoned uncommitted; it will be re-read", len(records))
         elif (error := task.exception()) is not None:
+            self._drop_ahead()
             raise error
 
+    async def _fetch_ahead(self, task: asyncio.Task[None]) -> None:
+        """Fetch the next batch while ``task`` runs (until it is done), and start digesting
+        it. Once it is held, or once the batch has taken KEEPALIVE_INTERVAL_S, every assigned
+        partition is paused."""
+
+        async def fetch_next() -> tuple[int, list[ConsumerRecord]]:
+            fetched = await self.consumer.getmany(
+                timeout_ms=int(KEEPALIVE_INTERVAL_S * 1000),
+                max_records=self.settings.batch_max_records,
+            )
+            return self._generation, [record for batch in fetched.values() for record in batch]
+
+        fetch = asyncio.create_task(fetch_next())
+        await asyncio.wait({task, fetch}, return_when=asyncio.FIRST_COMPLETED)
+        if not fetch.done():  # nothing fetched before the batch ended: no records are lost
+            fetch.cancel()
+            await asyncio.gather(fetch, return_exceptions=True)
+            return
+        generation, records = fetch.result()
+        if not records or generation != self._generation or self.stopping.is_set():
+            return  # void after a rebalance (positions went back to the committed offsets)
+        digested = asyncio.create_task(
+            digest_ahead(records, self.settings.embedder_max_chars, self.settings.clustering)
+        )
+        self._ahead = _Ahead(records, digested, generation)
+        self.metrics.batches_ahead.labels(outcome="fetched").inc()
+
     async def _poll_while(self, task: asyncio.Task[None]) -> None:
-        """Keep the consumer polling (paused) until ``task`` is done."""
+        """Keep the consumer polling until ``task`` is done: first for the next batch, then
+        paused."""
+        if self._ahead is None and not self.stopping.is_set():
+            await self._fetch_ahead(task)
         self.consumer.pause(*self.consumer.assignment())
         try:
             while not task.done():
@@ -147,9 +225,9 @@ class IngestConsumer:
         finally:
             self.consumer.resume(*self.consumer.assignment())
 
-    async def _handle(self, records: list[ConsumerRecord]) -> None:
+    async def _handle(self, records: list[ConsumerRecord], digested: _Digest | None) -> None:
         started = time.perf_counter()
-        result = await self.runner.run(records)
+        result = await self.runner.run(records, await digested if digested else None)
         offsets: dict[TopicPartition, int] = {}
         for record in records:
             tp = TopicPartition(record.topic, record.partition)

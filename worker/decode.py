@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from aiokafka.structs import ConsumerRecord
 from pydantic import ValidationError
@@ -23,12 +24,18 @@ from pydantic import ValidationError
 from schemas import AnyJobEvent, field_errors, parse_event, resolve_idempotency_key
 from worker.errors import describe
 
+if TYPE_CHECKING:
+    from worker.store import JobRow
+
 
 @dataclass(frozen=True, slots=True)
 class Decoded:
     record: ConsumerRecord
     event: AnyJobEvent
     idempotency_key: str
+    # the row the event writes and its text, when staged ahead (worker.digest); the plan
+    # computes them otherwise
+    staged: tuple[JobRow, str] | None = None
 
 
 @dataclass(frozen=True, slots=True)

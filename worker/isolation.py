@@ -78,10 +78,16 @@ class BatchRunner:
         self.health = health
         self.stopping = stopping
 
-    async def run(self, records: list[ConsumerRecord]) -> BatchResult:
+    async def run(
+        self, records: list[ConsumerRecord], digested: list[Decoded | Rejected] | None = None
+    ) -> BatchResult:
+        """Apply ``records`` (``digested``: the same records already decoded, as the consumer
+        digests a batch ahead; decoded here otherwise)."""
         result = BatchResult()
         decoded: list[Decoded] = []
-        for item in map(decode, records):
+        if digested is None:
+            digested = [decode(record) for record in records]
+        for item in digested:
             if isinstance(item, Rejected):
                 result.letters.append(DeadLetter(item.record, item.error_class, item.message))
             else:

@@ -52,6 +52,11 @@ class Metrics:
             "jobingest_batches_abandoned",
             "Batches dropped uncommitted (revocation or shutdown); re-read later.", registry=r,
         )  # fmt: skip
+        self.batches_ahead = Counter(
+            "jobingest_batches_ahead",
+            "Batches fetched (and digested) while the previous one was written; then applied, "
+            "or dropped at a revocation or shutdown and read again.", ["outcome"], registry=r,
+        )  # fmt: skip
         self.consumer_lag = Gauge(
             "jobingest_consumer_lag", "High watermark minus committed offset.",
             ["topic", "partition"], registry=r,

@@ -17,6 +17,7 @@ services:
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from copy import copy
 from dataclasses import dataclass
 
 from schemas import AnyJobEvent, JobRemoved
@@ -130,6 +131,16 @@ def against_stored(
     return applying, stale
 
 
+def staged_row(d: Decoded, max_chars: int, with_features: bool = True) -> tuple[JobRow, str]:
+    """The row ``d`` writes and its text: a fresh copy of the one staged ahead (the write
+    fills in vectors and clusters; a retried batch starts from the staged state), else
+    computed now."""
+    if d.staged is None:
+        return job_row(d.event, max_chars, with_features)
+    row, text = d.staged
+    return copy(row), text
+
+
 def rows_and_texts(
     applying: Mapping[Identity, Decoded], max_chars: int, with_features: bool = True
 ) -> tuple[dict[Identity, JobRow], dict[str, str]]:
@@ -138,7 +149,7 @@ def rows_and_texts(
     rows: dict[Identity, JobRow] = {}
     texts: dict[str, str] = {}
     for identity, d in applying.items():
-        row, text = job_row(d.event, max_chars, with_features)
+        row, text = staged_row(d, max_chars, with_features)
         rows[identity] = row
         if row.content_hash is not None:
             texts[row.content_hash] = text
