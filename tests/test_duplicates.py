@@ -260,3 +260,23 @@ async def test_a_copy_under_another_title_is_found_through_its_text(
         await load_events(db, [event], HashEmbedder())
     found = await clusters(db)
     assert found["s"] == found["b"] != found["o"]
+
+
+@hsettings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.integers(min_value=0, max_value=2**32 - 1), min_size=1, max_size=400),
+    st.integers(min_value=1, max_value=30),
+)
+def test_both_signatures_are_the_ones_datasketch_computes(hashes: list[int], lead: int) -> None:
+    """The signatures stored with every row (and compared with stored ones) are datasketch's
+    MinHash values, computed in one pass for the full text and its lead."""
+    from datasketch import MinHash
+
+    def reference(values: list[int]) -> list[int]:
+        sketch = MinHash(num_perm=dedupe.NUM_PERM, seed=1, hashfunc=int, scheme="affine32")
+        sketch.update_batch(values)
+        return [int(v) for v in sketch.hashvalues]
+
+    full, first = dedupe._sketches(hashes, lead)
+    assert [int(v) for v in full] == reference(hashes)
+    assert [int(v) for v in first] == reference(hashes[:lead])

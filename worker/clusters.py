@@ -67,7 +67,8 @@ async def decide_clusters(
     # same title or a shared LSH band
     triples = sorted({(r.company_key or "", r.title_key or "", r.location_key or "")
                       for r in signalled})  # fmt: skip
-    places = sorted({r.location_key or "" for r in signalled})
+    # each band key with the place of the row it is probed for: only compatible rows count
+    keys = sorted({(band, r.location_key or "") for r in signalled for band in (r.lsh_bands or [])})
     # One index probe per key, each inner query bounded (LATERAL): the plan stays the same
     # whatever the statistics say (a new table has none).
     found = await conn.fetch(
@@ -88,12 +89,12 @@ async def decide_clusters(
               AND (location_key = p.place OR location_key = '' OR p.place = '')
             LIMIT $8) AS j
         UNION
-        SELECT j.* FROM unnest($6::bigint[]) AS k(band)
+        SELECT j.* FROM unnest($6::bigint[], $7::text[]) AS k(band, place)
         CROSS JOIN LATERAL (
             SELECT source, external_id, company_key, title_key, location_key, minhash,
                    lsh_bands, cluster_id::text
             FROM jobs WHERE lsh_bands @> ARRAY[k.band] AND deleted_at IS NULL
-              AND (location_key = ANY($7::text[]) OR location_key = '' OR '' = ANY($7::text[]))
+              AND (location_key = k.place OR location_key = '' OR k.place = '')
             LIMIT $9) AS j
         """,
         [r.source for r in active],
@@ -101,8 +102,8 @@ async def decide_clusters(
         [company for company, _, _ in triples],
         [title for _, title, _ in triples],
         [place for _, _, place in triples],
-        sorted({band for r in signalled for band in (r.lsh_bands or [])}),  # company-scoped
-        places,
+        [band for band, _ in keys],  # company-scoped
+        [place for _, place in keys],
         MAX_CANDIDATES,
         BAND_ROWS,
     )
@@ -136,9 +137,8 @@ def plan_clusters(
     def index(member: Member) -> None:
         key = (member.features.company_key, member.features.title_key)
         by_title.setdefault(key, []).append(member.identity)
-        for band in member.features.lsh_bands:
-            if band in wanted:
-                by_band.setdefault(band, []).append(member.identity)
+        for band in wanted.intersection(member.features.lsh_bands):
+            by_band.setdefault(band, []).append(member.identity)
 
     def candidates(me: Member) -> list[Member]:
         """Same title first, then postings sharing LSH bands; at most MAX_CANDIDATES."""

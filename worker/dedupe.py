@@ -156,16 +156,26 @@ def shingles(words: Sequence[str]) -> list[bytes]:
 _PERMUTATIONS = MinHash(
     num_perm=NUM_PERM, seed=1, scheme="affine32"
 ).permutations  # drawn once, as every worker does
+_A, _B = (np.asarray(p, dtype=np.uint32).reshape(1, -1) for p in _PERMUTATIONS)
 
 
-def _sketch(hashes: Sequence[int]) -> np.ndarray:
-    """The MinHash signature (NUM_PERM values below 2**32) of shingles already hashed with
-    CRC-32 (fast, stable across processes and versions), as datasketch computes it."""
-    sketch = MinHash(
-        num_perm=NUM_PERM, seed=1, hashfunc=int, permutations=_PERMUTATIONS, scheme="affine32"
-    )
-    sketch.update_batch(hashes)
-    return np.asarray(sketch.hashvalues)
+def _premix(hashes: np.ndarray) -> np.ndarray:
+    """The MurmurHash3 32-bit finalizer datasketch's "affine32" scheme applies to each input
+    hash before its permutations (uint32 arithmetic wraps: that is the modulo 2**32)."""
+    h = hashes ^ (hashes >> np.uint32(16))
+    h = h * np.uint32(0x85EBCA6B)
+    h = h ^ (h >> np.uint32(13))
+    h = h * np.uint32(0xC2B2AE35)
+    return h ^ (h >> np.uint32(16))
+
+
+def _sketches(hashes: Sequence[int], lead: int) -> tuple[np.ndarray, np.ndarray]:
+    """The MinHash signatures (NUM_PERM values below 2**32) of shingles already hashed with
+    CRC-32 (fast, stable across processes and versions), of all of them and of the first
+    ``lead``: the values datasketch's MinHash computes for each (``scheme="affine32"``, the
+    permutations above; a test holds them equal), in one pass over the shingles."""
+    permuted = _premix(np.asarray(hashes, dtype=np.uint32).reshape(-1, 1)) * _A + _B
+    return permuted.min(axis=0), permuted[:lead].min(axis=0)
 
 
 def bands(company: str, minhash: bytes) -> list[int]:
@@ -204,8 +214,8 @@ def features(
     words = _fold(plain_text(description))
     # the lead's shingles are the first of the full text's: hashed once for both signatures
     hashes = [zlib.crc32(s) for s in shingles(words) or [b""]]
-    lead = hashes[: LEAD_WORDS - 2] if len(words) >= 3 else hashes
-    packed = np.concatenate([_sketch(hashes), _sketch(lead)]).astype("<u4").tobytes()
+    full, lead = _sketches(hashes, LEAD_WORDS - 2 if len(words) >= 3 else len(hashes))
+    packed = np.concatenate([full, lead]).astype("<u4").tobytes()
     company = company_key(company)
     return Features(company, title_key(title), location_key(location, remote),
                     packed, bands(company, packed))  # fmt: skip
