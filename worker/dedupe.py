@@ -166,7 +166,8 @@ def _premix(hashes: np.ndarray) -> np.ndarray:
     h = h * np.uint32(0x85EBCA6B)
     h = h ^ (h >> np.uint32(13))
     h = h * np.uint32(0xC2B2AE35)
-    return h ^ (h >> np.uint32(16))
+    mixed: np.ndarray = h ^ (h >> np.uint32(16))
+    return mixed
 
 
 def _sketches(hashes: Sequence[int], lead: int) -> tuple[np.ndarray, np.ndarray]:
