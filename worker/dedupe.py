@@ -210,9 +210,16 @@ class Features:
 
 
 def features(
-    title: str, company: str, location: str | None, remote: str | None, description: str
+    title: str,
+    company: str,
+    location: str | None,
+    remote: str | None,
+    description: str,
+    plain_description: str | None = None,
 ) -> Features:
-    words = _fold(plain_text(description))
+    """The signals of a posting (``plain_description``: ``plain_text(description)``, when the
+    caller has it already)."""
+    words = _fold(plain_text(description) if plain_description is None else plain_description)
     # the lead's shingles are the first of the full text's: hashed once for both signatures
     hashes = [zlib.crc32(s) for s in shingles(words) or [b""]]
     full, lead = _sketches(hashes, LEAD_WORDS - 2 if len(words) >= 3 else len(hashes))

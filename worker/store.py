@@ -19,7 +19,7 @@ from schemas.idempotency import normalized_content
 from worker import dedupe
 from worker.embedders import Vector
 from worker.errors import ConfigError
-from worker.text import content_hash, embedding_text
+from worker.text import content_hash, embedding_text, plain_text
 
 CONTENT_COLUMNS = (
     "title", "company", "location", "description", "url", "remote", "employment_type",
@@ -88,7 +88,8 @@ def job_row(event: AnyJobEvent, max_chars: int, with_features: bool = True) -> t
         )  # fmt: skip
         return tombstone, ""
     job = event.job
-    text = embedding_text(job, max_chars)
+    plain = plain_text(job.description)  # for the embedded text and the duplicate signals
+    text = embedding_text(job, max_chars, plain)
     row = JobRow(
         title=job.title, company=job.company, location=job.location,
         description=job.description, url=job.url, remote=job.remote,
@@ -100,7 +101,9 @@ def job_row(event: AnyJobEvent, max_chars: int, with_features: bool = True) -> t
         deleted_at=None, **common,  # type: ignore[arg-type]
     )  # fmt: skip
     if with_features:
-        found = dedupe.features(job.title, job.company, job.location, job.remote, job.description)
+        found = dedupe.features(
+            job.title, job.company, job.location, job.remote, job.description, plain
+        )
         row.company_key, row.title_key, row.location_key = (
             found.company_key, found.title_key, found.location_key,
         )  # fmt: skip

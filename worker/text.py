@@ -54,12 +54,16 @@ def plain_text(markup: str) -> str:
     return " ".join(text.split())
 
 
-def embedding_text(job: JobText, max_chars: int) -> str:
+def embedding_text(job: JobText, max_chars: int, plain_description: str | None = None) -> str:
+    """The embedded text (``plain_description``: ``plain_text(job.description)``, when the
+    caller has it already)."""
     where = " · ".join(part for part in (job.company, job.location, job.remote) if part)
     lines = [plain_text(job.title), plain_text(where)]
     if job.tags:
         lines.append("Tags: " + ", ".join(sorted({t.lower() for t in job.tags})))
-    text = "\n".join(lines) + "\n\n" + plain_text(job.description)
+    if plain_description is None:
+        plain_description = plain_text(job.description)
+    text = "\n".join(lines) + "\n\n" + plain_description
     return text[:max_chars]
 
 

@@ -11,6 +11,7 @@ opening paragraph (boards prepend a heading at most): the duplicate rule leans o
 
 from __future__ import annotations
 
+import asyncio
 import random
 import sys
 import time
@@ -26,7 +27,8 @@ from worker.bench.load import as_record
 from worker.bench.measure import write_report
 from worker.bench.run import fresh_database, with_database
 from worker.bench.search_eval import FAMILIES
-from worker.decode import Decoded, decode
+from worker.decode import Decoded, Rejected
+from worker.digest import digest_ahead
 from worker.embedders import Embedder, HashEmbedder
 from worker.metrics import Metrics
 from worker.migrations import migrate
@@ -234,17 +236,28 @@ async def through_the_worker(
     url: str, events: list[dict[str, Any]], clustering: bool, embedder: Embedder | None = None
 ) -> float:
     """Seconds for the worker's batch processor (plan, embed, write) to apply
-    ``events`` in batches of 1,000, as a worker would after fetching them (hash embedder
-    unless another is given)."""
+    ``events`` in batches of 1,000, as a worker does after fetching them: each batch is
+    digested (decoded, rows and signals staged) while the one before it is applied (hash
+    embedder unless another is given)."""
     settings = Settings(database_url=url, clustering=clustering)
     pool = await create_pool(url, settings.db_pool_size)
     processor = BatchProcessor(settings, pool, embedder or HashEmbedder(), Metrics())
+    records = [as_record(event, offset) for offset, event in enumerate(events)]
+    batches = [records[start : start + 1000] for start in range(0, len(records), 1000)]
+
+    def digest(batch: list[Any]) -> asyncio.Task[list[Decoded | Rejected]]:
+        return asyncio.create_task(
+            digest_ahead(batch, settings.embedder_max_chars, settings.clustering)
+        )
+
     try:
         started = time.perf_counter()
-        decoded = [decode(as_record(event, offset)) for offset, event in enumerate(events)]
-        for start in range(0, len(decoded), 1000):
-            await processor.process([d for d in decoded[start : start + 1000]
-                                     if isinstance(d, Decoded)])  # fmt: skip
+        ahead = digest(batches[0]) if batches else None
+        for i in range(len(batches)):
+            assert ahead is not None
+            digested = await ahead
+            ahead = digest(batches[i + 1]) if i + 1 < len(batches) else None
+            await processor.process([d for d in digested if isinstance(d, Decoded)])
         return time.perf_counter() - started
     finally:
         await pool.close()
