@@ -10,6 +10,8 @@ from hypothesis import strategies as st
 
 from tests.events import job_event, record
 from worker.decode import Decoded, Rejected, decode
+from worker.digest import digest_one
+from worker.store import job_row
 
 CLASSES = {
     "EmptyValue", "UndecodableBytes", "InvalidJson", "UnknownEventType",
@@ -49,6 +51,11 @@ def mutate(event: dict[str, Any], path: tuple[str, ...], value: Any) -> dict[str
 
 def check(value: bytes | None, headers: list[tuple[str, bytes]] | None = None) -> None:
     item = decode(record(value, headers=headers))
+    ahead = digest_one(record(value, headers=headers), 2000, True)  # the consumer's path
+    assert type(ahead) is type(item)
+    if isinstance(ahead, Decoded):
+        assert ahead.staged is not None
+        assert ahead.staged == job_row(ahead.event, 2000)
     if isinstance(item, Rejected):
         assert item.error_class in CLASSES, item
         assert item.error_class != "DecodeError", item  # a defect: nothing should get here

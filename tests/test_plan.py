@@ -110,3 +110,19 @@ def test_halves_hold_disjoint_jobs_in_order_and_balance() -> None:
     assert not {plan.identity_of(d) for d in first} & {plan.identity_of(d) for d in second}
     assert [d.record.offset for d in first] == sorted(d.record.offset for d in first)
     assert abs(len(first) - len(second)) <= 6
+
+
+def test_a_row_staged_ahead_is_written_as_a_fresh_copy() -> None:
+    """The write fills in vectors and clusters; a retried batch must start from the staged
+    row, not from what the failed attempt filled in."""
+    from worker.digest import digest_one
+
+    staged = digest_one(raw(job_event("s1", "job.posted")), 2000, True)
+    assert isinstance(staged, Decoded) and staged.staged is not None
+    rows, texts = plan.rows_and_texts({plan.identity_of(staged): staged}, 2000)
+    (row,) = rows.values()
+    assert row == staged.staged[0] and row is not staged.staged[0]
+    row.cluster_id, row.embedding_model = "c", "m"
+    again, _ = plan.rows_and_texts({plan.identity_of(staged): staged}, 2000)
+    assert again[plan.identity_of(staged)].cluster_id is None
+    assert texts == {row.content_hash: staged.staged[1]}
