@@ -12,11 +12,14 @@ opening paragraph (boards prepend a heading at most): the duplicate rule leans o
 from __future__ import annotations
 
 import asyncio
+import json
 import random
 import sys
 import time
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from itertools import combinations
 from pathlib import Path
 from typing import Any
@@ -25,13 +28,13 @@ import asyncpg
 
 from worker.bench.load import as_record
 from worker.bench.measure import write_report
-from worker.bench.run import fresh_database, with_database
+from worker.bench.run import fresh_database, new_topic, produce_lines, run_workers
 from worker.bench.search_eval import FAMILIES
 from worker.decode import Decoded, Rejected
+from worker.devstack import DevStack
 from worker.digest import digest_ahead
 from worker.embedders import Embedder, HashEmbedder
 from worker.metrics import Metrics
-from worker.migrations import migrate
 from worker.pipeline import BatchProcessor
 from worker.settings import Settings
 from worker.store import create_pool
@@ -203,33 +206,55 @@ def pairwise(
             "recall": tp / (tp + fn) if tp + fn else 1.0}  # fmt: skip
 
 
-async def _run(admin_url: str, groups: int) -> dict[str, Any]:
+async def _run(stack: DevStack, groups: int) -> dict[str, Any]:
     postings = posting_set(groups)
     events = [p.event for p in postings]
     report: dict[str, Any] = {"postings": len([p for p in postings if p.event["type"] != "job.removed"]),
                               "groups": groups}  # fmt: skip
     for clustering in (False, True, False, True):  # alternate to even out machine noise
-        url = await fresh_database(admin_url, f"bench_dup_{int(clustering)}", None)
-        conn = await asyncpg.connect(url)
-        try:
-            await migrate(conn, "hash-v1", 384, hnsw_index=False)
-            seconds = await through_the_worker(url, events, clustering)
-            key = "on" if clustering else "off"
-            report.setdefault(f"events_per_s_{key}", []).append(round(len(events) / seconds, 1))
-            if clustering:
+        key = "on" if clustering else "off"
+        url = await fresh_database(stack.database_url, f"bench_dup_{key}", False)
+        seconds = await through_the_worker(url, events, clustering)
+        report.setdefault(f"events_per_s_{key}", []).append(round(len(events) / seconds, 1))
+        _say(f"batch processor, clustering {key}: {len(events) / seconds:.0f} events/s")
+        if clustering:
+            conn = await asyncpg.connect(url)
+            try:
                 rows = await conn.fetch("SELECT source, external_id, cluster_id::text AS c "
                                         "FROM jobs WHERE deleted_at IS NULL")  # fmt: skip
-                clusters = {(r["source"], r["external_id"]): r["c"] for r in rows}
-        finally:
-            await conn.close()
-        print(f"bench duplicates: clustering {clustering}: {len(events) / seconds:.0f} events/s",
-              file=sys.stderr, flush=True)  # fmt: skip
+            finally:
+                await conn.close()
+            clusters = {(r["source"], r["external_id"]): r["c"] for r in rows}
+        seconds = await through_kafka(stack, events, clustering)
+        report.setdefault(f"kafka_events_per_s_{key}", []).append(round(len(events) / seconds, 1))
+        _say(f"Kafka and a worker process, clustering {key}: {len(events) / seconds:.0f} events/s")
     labels = {(p.event["source"], p.event["job"]["external_id"]): p.group
               for p in postings if p.active}  # fmt: skip
     report["pairwise"] = pairwise(labels, clusters)
-    on, off = max(report["events_per_s_on"]), max(report["events_per_s_off"])
-    report["throughput_ratio"] = round(on / off, 3)
+    for prefix in ("", "kafka_"):
+        on, off = max(report[f"{prefix}events_per_s_on"]), max(report[f"{prefix}events_per_s_off"])
+        report[f"{prefix}throughput_ratio"] = round(on / off, 3)
     return report
+
+
+def _say(message: str) -> None:
+    print(f"bench duplicates: {message}", file=sys.stderr, flush=True)
+
+
+async def through_kafka(stack: DevStack, events: list[dict[str, Any]], clustering: bool) -> float:
+    """Seconds for one worker process to ingest ``events`` from a topic (6 partitions) into a
+    fresh table (hash embedder, no vector index), from its first readiness to its last commit."""
+    key = "on" if clustering else "off"
+    url = await fresh_database(stack.database_url, f"bench_dup_kafka_{key}", False)
+    servers = stack.kafka_bootstrap_servers
+    topic = await new_topic(servers, "bench.dup", 6)
+    lines = [json.dumps(event, separators=(",", ":")) for event in events]
+    measured = await run_workers(
+        1, servers, topic, url, f"bench-dup-{uuid.uuid4().hex[:6]}", len(events),
+        partial(produce_lines, servers, topic, lines), hnsw=False,
+        env={"JOBINGEST_CLUSTERING": str(clustering).lower()},
+    )  # fmt: skip
+    return float(measured["seconds"])
 
 
 async def through_the_worker(
@@ -265,7 +290,8 @@ async def through_the_worker(
 
 def run_duplicates_bench(groups: int, output: Path) -> int:
     output.mkdir(parents=True, exist_ok=True)
-    report = with_database(lambda url: _run(url, groups), output / "stack-dup")
+    with DevStack(workdir=output / "stack-dup") as stack:
+        report = asyncio.run(_run(stack, groups))
     p = report["pairwise"]
     text = (
         f"## Cross-board duplicates: {report['postings']} postings ({report['groups']} jobs)\n\n"
@@ -273,9 +299,13 @@ def run_duplicates_bench(groups: int, output: Path) -> int:
         "|---:|---:|---:|---:|---:|\n"
         f"| {p['precision']:.4f} | {p['recall']:.4f} | {p['true_positives']} | "
         f"{p['false_positives']} | {p['false_negatives']} |\n\n"
-        f"Ingest through the worker's batch processor (decode, plan, embed, write; "
-        f"hash embedder, no vector index), best of two runs each: "
-        f"{max(report['events_per_s_off'])} events/s without clustering, "
-        f"{max(report['events_per_s_on'])} with: ratio {report['throughput_ratio']}\n"
+        "Ingest throughput, hash embedder, no vector index, best of two runs each:\n\n"
+        "| path | clustering off (events/s) | on (events/s) | on / off |\n"
+        "|---|---:|---:|---:|\n"
+        f"| Kafka → one worker process → PostgreSQL | {max(report['kafka_events_per_s_off'])} | "
+        f"{max(report['kafka_events_per_s_on'])} | {report['kafka_throughput_ratio']} |\n"
+        f"| the worker's batch processor alone (decode, plan, embed, write; no Kafka) | "
+        f"{max(report['events_per_s_off'])} | {max(report['events_per_s_on'])} | "
+        f"{report['throughput_ratio']} |\n"
     )
     return write_report(output, "duplicates", report, text)

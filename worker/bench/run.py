@@ -13,7 +13,7 @@ import signal
 import sys
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -57,6 +57,11 @@ def _say(message: str) -> None:
 
 
 async def produce_backlog(servers: str, topic: str, count: int, seed: int) -> float:
+    return await produce_lines(servers, topic, unique_postings(count, seed))
+
+
+async def produce_lines(servers: str, topic: str, lines: Iterable[str]) -> float:
+    """Publish events (JSON lines) keyed source:external_id, as fast as the broker takes them."""
     producer = AIOKafkaProducer(
         bootstrap_servers=servers, acks="all", linger_ms=20, max_batch_size=512 * 1024
     )
@@ -64,7 +69,7 @@ async def produce_backlog(servers: str, topic: str, count: int, seed: int) -> fl
     started = time.perf_counter()
     try:
         futures = []
-        for line in unique_postings(count, seed):
+        for line in lines:
             data = json.loads(line)
             key = f"{data['source']}:{data['job']['external_id']}".encode()
             futures.append(await producer.send(topic, line.encode(), key=key))
@@ -159,11 +164,13 @@ async def run_workers(
     produce: Callable[[], Awaitable[float]],
     embedder: str = "hash",
     hnsw: bool = True,
+    env: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     ports = [free_port() for _ in range(count)]
     env_base = {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": servers, "DATABASE_URL": url,
                 "JOBINGEST_TOPIC": topic, "JOBINGEST_GROUP_ID": group, "JOBINGEST_EMBEDDER": embedder,
-                "JOBINGEST_LOG_LEVEL": "WARNING", "JOBINGEST_HNSW_INDEX": str(hnsw).lower()}  # fmt: skip
+                "JOBINGEST_LOG_LEVEL": "WARNING", "JOBINGEST_HNSW_INDEX": str(hnsw).lower(),
+                **(env or {})}  # fmt: skip
     procs = [
         await asyncio.create_subprocess_exec(
             sys.executable,
