@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import signal
 
@@ -57,12 +58,26 @@ async def _prepared_unless_stopped(runtime: WorkerRuntime, stop: asyncio.Event) 
     return True
 
 
+GC_THRESHOLDS = (50_000, 50, 100)
+
+
+def tune_gc() -> None:
+    """A worker allocates and frees millions of short-lived objects per minute (records,
+    events, rows), nearly all freed by reference counting. Python's default cyclic collector
+    (a young collection every 700 allocations, full ones scanning the whole heap) spent about
+    a tenth of a worker's CPU on them. What start-up allocated (modules, settings, the pool)
+    moves to the permanent generation, never scanned again, and collections run less often."""
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
+
+
 async def serve(settings: Settings) -> int:
     """Run the worker and its HTTP endpoints until SIGTERM/SIGINT; return the exit code."""
     app, runtime = build_app(settings)
     stop = asyncio.Event()
     if not await _prepared_unless_stopped(runtime, stop):
         return 0
+    tune_gc()
     server = GracefulServer(
         uvicorn.Config(
             app,

@@ -19,6 +19,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from schemas import JobRemoved, parse_event
 from worker import store
+from worker.app import tune_gc
 from worker.bench.measure import peak_rss_mb, percentiles
 from worker.embedders.hash import HashEmbedder
 
@@ -144,6 +145,7 @@ def main() -> None:
     parser.add_argument("--group", required=True)
     args = parser.parse_args()
     run = run_raw if args.variant == "raw" else run_naive
+    tune_gc()  # the worker's collector settings: the same interpreter, measured alike
     print(
         json.dumps(
             asyncio.run(run(args.servers, args.topic, args.database_url, args.events, args.group))

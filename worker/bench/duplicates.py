@@ -26,6 +26,7 @@ from typing import Any
 
 import asyncpg
 
+from worker.app import tune_gc
 from worker.bench.load import as_record
 from worker.bench.measure import write_report
 from worker.bench.run import fresh_database, new_topic, produce_lines, run_workers
@@ -290,6 +291,7 @@ async def through_the_worker(
 
 def run_duplicates_bench(groups: int, output: Path) -> int:
     output.mkdir(parents=True, exist_ok=True)
+    tune_gc()  # the batch processor runs here: with the worker's collector settings
     with DevStack(workdir=output / "stack-dup") as stack:
         report = asyncio.run(_run(stack, groups))
     p = report["pairwise"]
