@@ -199,7 +199,7 @@ async def test_workers_starting_together_on_a_fresh_database_do_not_collide(data
     await asyncio.gather(*(start() for _ in range(6)))
 
 
-async def test_a_pipelined_batch_ends_in_the_newest_state_of_every_job(
+async def test_a_batch_in_lanes_ends_in_the_newest_state_of_every_job(
     settings: Settings, db: asyncpg.Connection
 ) -> None:
     import random
@@ -213,7 +213,7 @@ async def test_a_pipelined_batch_ends_in_the_newest_state_of_every_job(
         events += versions
     events.append(dict(events[0]))  # a duplicate across the batch
     runtime = await ingest(
-        settings.model_copy(update={"batch_max_wait_ms": 2000, "pipeline": True}), events
+        settings.model_copy(update={"batch_max_wait_ms": 2000, "write_lanes": 3}), events
     )
     rows = {
         r["external_id"]: r["title"] for r in await db.fetch("SELECT external_id, title FROM jobs")

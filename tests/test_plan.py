@@ -5,8 +5,11 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from tests.events import T0, job_event, raw
-from worker import plan
+from worker import dedupe, plan
 from worker.decode import Decoded, decode
 from worker.store import StoredState
 
@@ -103,13 +106,48 @@ def test_final_outcomes() -> None:
     assert plan.final_outcome(removed, same, row, written=True) == "removed"
 
 
-def test_halves_hold_disjoint_jobs_in_order_and_balance() -> None:
-    events = [decoded(job_event(f"j{i % 7}", at=i), offset=i) for i in range(40)]
-    first, second = plan.split_by_job(events)
-    assert sorted(first + second, key=lambda d: d.record.offset) == events
-    assert not {plan.identity_of(d) for d in first} & {plan.identity_of(d) for d in second}
-    assert [d.record.offset for d in first] == sorted(d.record.offset for d in first)
-    assert abs(len(first) - len(second)) <= 6
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 30),
+            st.sampled_from(["Acme", "ACME GmbH", "Globex", "Initech", "Hooli", None]),
+        ),
+        max_size=120,
+    ),
+    st.integers(1, 5),
+)
+def test_lanes_hold_disjoint_jobs_and_companies_in_order(
+    spec: list[tuple[int, str | None]], lanes: int
+) -> None:
+    """Every event once, in its arrival order; a job's events in one lane; a company's jobs in
+    one lane (each job goes with its first event's company; None: a removal)."""
+    events = [
+        decoded(job_event(f"j{job}", "job.removed", at=i) if company is None
+                else job_event(f"j{job}", at=i, company=company), offset=i)
+        for i, (job, company) in enumerate(spec)
+    ]  # fmt: skip
+    split = plan.split_by_company(events, lanes)
+    assert len(split) == lanes
+    assert sorted((d for lane in split for d in lane), key=lambda d: d.record.offset) == events
+    lane_of_job: dict[tuple[str, str], int] = {}
+    lane_of_company: dict[str, int] = {}
+    for n, lane in enumerate(split):
+        assert [d.record.offset for d in lane] == sorted(d.record.offset for d in lane)
+        for d in lane:
+            assert lane_of_job.setdefault(plan.identity_of(d), n) == n
+    first_company = {}
+    for d in events:
+        first_company.setdefault(
+            plan.identity_of(d), dedupe.company_key(getattr(d.event.job, "company", None) or "")
+        )
+    for identity, n in lane_of_job.items():
+        assert lane_of_company.setdefault(first_company[identity], n) == n
+
+
+def test_lanes_balance_many_companies() -> None:
+    events = [decoded(job_event(f"j{i}", at=i, company=f"Company {i % 9}"), offset=i)
+              for i in range(90)]  # fmt: skip
+    assert sorted(len(lane) for lane in plan.split_by_company(events, 3)) == [30, 30, 30]
 
 
 def test_a_row_staged_ahead_is_written_as_a_fresh_copy() -> None:

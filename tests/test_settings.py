@@ -53,6 +53,13 @@ def test_bad_values_name_the_variable() -> None:
         load_settings(embedder="word2vec")
 
 
+def test_write_lanes_need_a_connection_each_and_one_more() -> None:
+    assert load_settings(write_lanes=3, db_pool_size=4).write_lanes == 3
+    assert load_settings(write_lanes=1, db_pool_size=1).write_lanes == 1
+    with pytest.raises(ConfigError, match="JOBINGEST_DB_POOL_SIZE of at least 5"):
+        load_settings(write_lanes=4, db_pool_size=4)
+
+
 def test_worker_without_kafka_fails_at_startup_with_a_fix() -> None:
     env = {
         k: v for k, v in os.environ.items() if k not in ("KAFKA_BOOTSTRAP_SERVERS", "DATABASE_URL")

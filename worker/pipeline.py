@@ -10,6 +10,7 @@ then commits Kafka offsets. Failures propagate to the caller, which classifies t
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections import OrderedDict
 from collections.abc import Iterator
@@ -65,7 +66,7 @@ def outcome(d: Decoded, name: str) -> EventOutcome:
     return EventOutcome(d.record, name, d.event.source, d.event, d.idempotency_key)
 
 
-PIPELINE_MIN_EVENTS = 200  # smaller batches gain nothing from two halves
+PIPELINE_MIN_EVENTS = 200  # smaller batches gain nothing from lanes
 
 
 @dataclass(slots=True)
@@ -119,28 +120,36 @@ class BatchProcessor:
             self.metrics.stage_duration.labels(stage=name).observe(time.perf_counter() - started)
 
     async def process(self, decoded: list[Decoded]) -> BatchResult:
-        """Apply ``decoded`` events; raises on any failure. A large batch is applied as two
-        halves holding disjoint jobs, the second half planned and embedded while the first is
-        written (each half in its own transaction, under the ledger and the ordering guard)."""
+        """Apply ``decoded`` events; raises on any failure. A large batch is applied in
+        ``write_lanes`` lanes at once, each its own transaction on its own connection, holding
+        disjoint jobs and (as far as they split) disjoint companies, so their cluster locks do
+        not meet: one lane plans and decides in Python while the database writes another's
+        rows. Each lane is under the ledger and the ordering guard; a failure in any fails the
+        batch, which is retried whole (what another lane applied is then a duplicate)."""
         if not decoded:
             return BatchResult()
-        if not self.settings.pipeline or len(decoded) < PIPELINE_MIN_EVENTS:
+        if self.settings.write_lanes < 2 or len(decoded) < PIPELINE_MIN_EVENTS:
             async with self.pool.acquire() as conn:
                 return await self._write(conn, await self._prepare(conn, decoded))
         in_batch = plan.drop_duplicates(decoded)  # one key, one application: over the whole batch
-        first, second = plan.split_by_job(in_batch.kept)
-        async with self.pool.acquire() as one, self.pool.acquire() as two:
-            writing = asyncio.create_task(self._write(one, await self._prepare(one, first)))
-            try:
-                prepared = await self._prepare(two, second)
-            except BaseException:
-                writing.cancel()
-                await asyncio.gather(writing, return_exceptions=True)
-                raise
-            result = await writing
-            result.merge(await self._write(two, prepared))
+        lanes = [lane for lane in plan.split_by_company(in_batch.kept, self.settings.write_lanes)
+                 if lane]  # fmt: skip
+        async with contextlib.AsyncExitStack() as stack:
+            conns = [await stack.enter_async_context(self.pool.acquire()) for _ in lanes]
+            done = await asyncio.gather(
+                *(self._lane(conn, lane) for conn, lane in zip(conns, lanes, strict=True)),
+                return_exceptions=True,
+            )
+        result = BatchResult()
+        for lane_result in done:
+            if isinstance(lane_result, BaseException):
+                raise lane_result
+            result.merge(lane_result)
         result.outcomes += [outcome(d, "duplicate") for d in in_batch.dropped]
         return result
+
+    async def _lane(self, conn: Conn, decoded: list[Decoded]) -> BatchResult:
+        return await self._write(conn, await self._prepare(conn, decoded))
 
     async def _prepare(self, conn: Conn, decoded: list[Decoded]) -> Prepared:
         """Everything before the write: the plan's reads and decisions, and the embeddings."""

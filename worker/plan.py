@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from schemas import AnyJobEvent, JobRemoved
 from worker.decode import Decoded
+from worker.dedupe import company_key
 from worker.store import JobRow, StoredState, job_row
 
 Identity = tuple[str, str]
@@ -73,21 +74,34 @@ def reapplied_keys(decoded: Iterable[Decoded], windows: Mapping[int, int]) -> se
     }
 
 
-def split_by_job(decoded: Sequence[Decoded]) -> tuple[list[Decoded], list[Decoded]]:
-    """Two halves of about equal size holding disjoint jobs (every event of a job in one
-    half), each in the original order: halves can be applied independently."""
-    by_job: dict[Identity, list[Decoded]] = {}
+def split_by_company(decoded: Sequence[Decoded], lanes: int = 2) -> list[list[Decoded]]:
+    """``lanes`` lanes of about equal size holding disjoint jobs (every event of a job in one
+    lane) and, as far as the sizes allow, disjoint companies (a job goes with the company of
+    its first event here; removals carry none), each in the original order."""
+    jobs: dict[Identity, str] = {}
     for d in decoded:
-        by_job.setdefault(identity_of(d), []).append(d)
-    halves: tuple[list[Identity], list[Identity]] = ([], [])
-    sizes = [0, 0]
-    for identity, events in by_job.items():
-        side = 0 if sizes[0] <= sizes[1] else 1
-        halves[side].append(identity)
-        sizes[side] += len(events)
-    first = set(halves[0])
-    return ([d for d in decoded if identity_of(d) in first],
-            [d for d in decoded if identity_of(d) not in first])  # fmt: skip
+        jobs.setdefault(identity_of(d), _company_of(d))
+    sizes: dict[str, int] = {}
+    for d in decoded:
+        key = jobs[identity_of(d)]
+        sizes[key] = sizes.get(key, 0) + 1
+    lane_of: dict[str, int] = {}
+    loads = [0] * lanes
+    for key in sorted(sizes, key=lambda k: (-sizes[k], k)):  # largest first, to the lightest lane
+        lane = loads.index(min(loads))
+        lane_of[key] = lane
+        loads[lane] += sizes[key]
+    out: list[list[Decoded]] = [[] for _ in range(lanes)]
+    for d in decoded:
+        out[lane_of[jobs[identity_of(d)]]].append(d)
+    return out
+
+
+def _company_of(d: Decoded) -> str:
+    if d.staged is not None and d.staged[0].company_key is not None:
+        return d.staged[0].company_key
+    company = getattr(d.event.job, "company", None)
+    return company_key(company) if company else ""
 
 
 def newest_per_job(decoded: Iterable[Decoded]) -> tuple[dict[Identity, Decoded], list[Decoded]]:

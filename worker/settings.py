@@ -84,9 +84,9 @@ class Settings(BaseSettings):
     max_batch_attempts: int = Field(default=3, ge=1, le=100)
     stall_timeout_s: float = Field(default=600.0, gt=0)
     ledger_retention_days: int = Field(default=30, ge=1)
-    # plan and embed half a batch while the other half is written: for a database on another
-    # machine; on one shared 2-core box it measured no gain (docs/benchmark.md), so off
-    pipeline: bool = False
+    # a batch of PIPELINE_MIN_EVENTS or more is written in this many transactions at once,
+    # split by company (worker.pipeline); each takes a pool connection
+    write_lanes: int = Field(default=3, ge=1, le=16)
     clustering: bool = True  # recognise the same job across boards (worker.dedupe)
     search_config: str = Field(default="english", pattern=r"^[a-z_][a-z0-9_]{0,62}$")
     hnsw_index: bool = True  # false for bulk loads: create the index afterwards
@@ -123,6 +123,16 @@ class Settings(BaseSettings):
             if mode not in SSLMODES:
                 raise ValueError(f"sslmode must be one of {', '.join(SSLMODES)} (got {mode!r})")
         return url
+
+    @model_validator(mode="after")
+    def _lanes_leave_a_connection(self) -> Settings:
+        if self.write_lanes > 1 and self.write_lanes >= self.db_pool_size:
+            raise ValueError(
+                f"JOBINGEST_WRITE_LANES={self.write_lanes} needs JOBINGEST_DB_POOL_SIZE of at "
+                f"least {self.write_lanes + 1} (got {self.db_pool_size}): one connection per "
+                "lane, and one for everything else"
+            )
+        return self
 
     @model_validator(mode="after")
     def _http_embedders_need_a_url(self) -> Settings:
