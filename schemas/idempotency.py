@@ -19,14 +19,27 @@ IDEMPOTENCY_HEADER = "idempotency-key"
 DERIVED_PREFIX = "derived:"
 
 
+_last: tuple[JobPosted | JobUpdated | JobRemoved, str] | None = None
+
+
 def normalized_content(event: JobPosted | JobUpdated | JobRemoved) -> str:
-    """Canonical JSON of the job: sorted keys, no empty fields, sorted de-duplicated tags."""
+    """Canonical JSON of the job: sorted keys, no empty fields, sorted de-duplicated tags.
+
+    The worker asks twice for each event it decodes, one right after the other (its derived
+    idempotency key, then its row's hash), so the last answer is kept for the same (frozen,
+    so unchanged) event object."""
+    global _last
+    last = _last  # one read: another thread may replace it
+    if last is not None and last[0] is event:
+        return last[1]
     job = event.job.model_dump(mode="json", exclude_none=True)
     if "tags" in job:
         job["tags"] = sorted({tag.lower() for tag in job["tags"]})
         if not job["tags"]:
             del job["tags"]
-    return json.dumps(job, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    content = json.dumps(job, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    _last = (event, content)
+    return content
 
 
 def derive_idempotency_key(event: JobPosted | JobUpdated | JobRemoved) -> str:
