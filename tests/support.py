@@ -203,3 +203,20 @@ class WorkerProcess:
             assert self.proc is not None
             self.proc.kill()
             self.proc.wait(10)
+
+
+async def hold_writes(database_url: str) -> tuple[Any, Any]:
+    """A connection and an open transaction holding the row every batch's write locks first:
+    while it is open, batches wait in their transaction. Roll it back to let them go."""
+    import asyncpg
+
+    conn = await asyncpg.connect(database_url)
+    tx = conn.transaction()
+    await tx.start()
+    await conn.execute("SELECT 1 FROM jobingest_meta WHERE key = 'embedding_model' FOR UPDATE")
+    return conn, tx
+
+
+async def is_true(value: bool) -> bool:
+    """For wait_until over a value computed synchronously."""
+    return value

@@ -10,7 +10,10 @@ from tests.embedding_server import embedding_server
 from tests.events import job_event, wire
 from tests.support import (
     committed_and_end,
+    handled,
     handled_at_least,
+    hold_writes,
+    is_true,
     outcome_count,
     produce,
     read_all,
@@ -107,3 +110,40 @@ async def test_defer_policy_stores_rows_pending_and_backfills_them(
 
 async def _gauge(runtime: object, value: int) -> bool:
     return runtime.metrics.embeddings_pending._value.get() == value  # type: ignore[attr-defined]
+
+
+def _embedded_ahead(runtime: object) -> float:
+    return sum(
+        sample.value
+        for family in runtime.metrics.embedding_cache.collect()  # type: ignore[attr-defined]
+        for sample in family.samples
+        if sample.name.endswith("_total") and sample.labels["result"] == "ahead"
+    )
+
+
+async def test_the_next_batch_is_embedded_while_one_is_written_and_a_replay_embeds_nothing(
+    settings: Settings, db: asyncpg.Connection
+) -> None:
+    events = [job_event(f"e{i}", at=i, title=f"Engineer {i}") for i in range(120)]
+    with embedding_server() as server:
+        s = http_settings(settings, server.url).model_copy(update={"batch_max_records": 40})
+        async with running_worker(s) as runtime:
+            lock, tx = await hold_writes(s.require_database())
+            try:
+                await produce(s.require_kafka(), s.topic, [wire(e) for e in events])
+                await wait_until(
+                    lambda: is_true(_embedded_ahead(runtime) > 0), what="texts embedded ahead"
+                )
+                assert handled(runtime) == 0  # the first batch still waits to write
+            finally:
+                await tx.rollback()
+                await lock.close()
+            await wait_until(lambda: handled_at_least(runtime, 120), what="all handled")
+            await wait_committed(s)
+            assert server.texts == 120  # each text embedded once: ahead, or by its batch
+            await produce(s.require_kafka(), s.topic, [wire(e) for e in events])  # a replay
+            await wait_until(lambda: handled_at_least(runtime, 240), what="the replay handled")
+            await wait_committed(s)
+            assert server.texts == 120  # the ledger says duplicates: nothing embedded ahead
+    assert outcome_count(runtime, "duplicate") == 120
+    assert await db.fetchval("SELECT count(*) FROM jobs WHERE embedding IS NOT NULL") == 120

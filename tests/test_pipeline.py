@@ -13,6 +13,8 @@ from tests.events import job_event, wire
 from tests.support import (
     handled,
     handled_at_least,
+    hold_writes,
+    is_true,
     outcome_count,
     produce,
     read_all,
@@ -244,15 +246,6 @@ def _versioned_jobs(jobs: int, prefix: str) -> list[dict]:
     return events
 
 
-async def _hold_writes(database_url: str) -> tuple[asyncpg.Connection, object]:
-    """A transaction holding the row every batch's write locks first: batches wait in it."""
-    conn = await asyncpg.connect(database_url)
-    tx = conn.transaction()
-    await tx.start()
-    await conn.execute("SELECT 1 FROM jobingest_meta WHERE key = 'embedding_model' FOR UPDATE")
-    return conn, tx
-
-
 async def _newest_titles(db: asyncpg.Connection) -> dict[str, str]:
     return {
         r["external_id"]: r["title"] for r in await db.fetch("SELECT external_id, title FROM jobs")
@@ -265,10 +258,10 @@ async def test_the_next_batch_is_fetched_while_one_waits_in_its_transaction_and_
     settings = settings.model_copy(update={"batch_max_records": 40})
     events = _versioned_jobs(60, "a")  # 240 events, 6 batches or more
     async with running_worker(settings) as runtime:
-        lock, tx = await _hold_writes(settings.require_database())
+        lock, tx = await hold_writes(settings.require_database())
         try:
             await produce(settings.require_kafka(), settings.topic, [wire(e) for e in events])
-            await wait_until(lambda: _is(_ahead(runtime, "fetched") >= 1), what="a batch ahead")
+            await wait_until(lambda: is_true(_ahead(runtime, "fetched") >= 1), what="a batch ahead")
             assert handled(runtime) == 0  # the first batch still waits: the next one came anyway
         finally:
             await tx.rollback()  # type: ignore[attr-defined]
@@ -288,19 +281,20 @@ async def test_a_batch_fetched_ahead_is_dropped_at_a_rebalance_and_read_again(
     settings = settings.model_copy(update={"batch_max_records": 40})
     events = _versioned_jobs(60, "b")
     async with running_worker(settings) as first:
-        lock, tx = await _hold_writes(settings.require_database())
+        lock, tx = await hold_writes(settings.require_database())
         try:
             await produce(settings.require_kafka(), settings.topic, [wire(e) for e in events])
-            await wait_until(lambda: _is(_ahead(first, "fetched") >= 1), what="a batch ahead")
+            await wait_until(lambda: is_true(_ahead(first, "fetched") >= 1), what="a batch ahead")
             async with running_worker(settings) as second:
                 # the first worker's revocation waits for its batch, held in its transaction
                 await wait_until(
-                    lambda: _is("revoked mid-batch" in caplog.text),
+                    lambda: is_true("revoked mid-batch" in caplog.text),
                     what="a revocation waiting on the first worker's batch",
                 )
                 await tx.rollback()  # type: ignore[attr-defined]
                 await wait_until(
-                    lambda: _is(handled(first) + handled(second) >= len(events)), what="all handled"
+                    lambda: is_true(handled(first) + handled(second) >= len(events)),
+                    what="all handled",
                 )
                 await wait_committed(settings)
         finally:
@@ -308,7 +302,3 @@ async def test_a_batch_fetched_ahead_is_dropped_at_a_rebalance_and_read_again(
     assert _ahead(first, "dropped") >= 1
     assert await _newest_titles(db) == {f"b{j}": f"Engineer {j} v3" for j in range(60)}
     assert await db.fetchval("SELECT count(*) FROM jobingest_ledger") == len(events)
-
-
-async def _is(value: bool) -> bool:
-    return value

@@ -196,11 +196,16 @@ class IngestConsumer:
         generation, records = fetch.result()
         if not records or generation != self._generation or self.stopping.is_set():
             return  # void after a rebalance (positions went back to the committed offsets)
-        digested = asyncio.create_task(
-            digest_ahead(records, self.settings.embedder_max_chars, self.settings.clustering)
-        )
+        digested = asyncio.create_task(self._digest_and_embed(records))
         self._ahead = _Ahead(records, digested, generation)
         self.metrics.batches_ahead.labels(outcome="fetched").inc()
+
+    async def _digest_and_embed(self, records: list[ConsumerRecord]) -> list[Decoded | Rejected]:
+        digested = await digest_ahead(
+            records, self.settings.embedder_max_chars, self.settings.clustering
+        )
+        await self.runner.processor.embed_ahead(digested)
+        return digested
 
     async def _poll_while(self, task: asyncio.Task[None]) -> None:
         """Keep the consumer polling until ``task`` is done: first for the next batch, then

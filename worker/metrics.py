@@ -106,7 +106,8 @@ class Metrics:
         )  # fmt: skip
         self.embedding_cache = Counter(
             "jobingest_embedding_cache_lookups",
-            "Texts whose vector was found (hit) or had to be computed (miss).", ["result"],
+            "Texts whose vector was found (hit), had to be computed (miss), or was computed for "
+            "the next batch while one was written (ahead).", ["result"],
             registry=r,
         )  # fmt: skip
         self.embeddings_pending = Gauge(

@@ -22,7 +22,7 @@ from aiokafka.structs import ConsumerRecord
 
 from schemas import AnyJobEvent
 from worker import plan, store
-from worker.decode import Decoded
+from worker.decode import Decoded, Rejected
 from worker.embedders import Embedder, Vector
 from worker.errors import EmbedderMisconfigured, EmbedderRejected, EmbedderUnavailable
 from worker.metrics import Metrics
@@ -67,6 +67,7 @@ def outcome(d: Decoded, name: str) -> EventOutcome:
 
 
 PIPELINE_MIN_EVENTS = 200  # smaller batches gain nothing from lanes
+AHEAD_CONNECTION_WAIT_S = 0.05  # embedding ahead never waits for a busy pool
 
 
 @dataclass(slots=True)
@@ -150,6 +151,48 @@ class BatchProcessor:
 
     async def _lane(self, conn: Conn, decoded: list[Decoded]) -> BatchResult:
         return await self._write(conn, await self._prepare(conn, decoded))
+
+    async def embed_ahead(self, digested: list[Decoded | Rejected]) -> int:
+        """Best effort, for a batch not applied yet (the consumer calls it while the batch
+        before is written): compute and cache the vectors its new texts will need, so the
+        embedder works while the database writes. Skipped for the in-process ``hash``
+        embedder (nothing to gain), and for texts whose vector is cached, events the ledger
+        already holds and rows stored with the same text and a vector: a replay embeds
+        nothing. What it reads may be a batch old; that costs at most a vector computed
+        early. Never raises: the batch itself embeds (and classifies failures) as always.
+        Returns the texts embedded."""
+        if self.embedder.provider == "hash":
+            return 0
+        fresh: dict[Identity, tuple[Decoded, store.JobRow]] = {}
+        for d in digested:
+            if isinstance(d, Decoded) and d.staged is not None:
+                row = d.staged[0]
+                if row.content_hash is not None and self.cache.get(row.content_hash) is None:
+                    fresh[(row.source, row.external_id)] = (d, row)
+        if not fresh:
+            return 0
+        try:
+            async with self.pool.acquire(timeout=AHEAD_CONNECTION_WAIT_S) as conn:
+                known = await store.known_keys(conn, [d.idempotency_key for d, _ in fresh.values()])
+                states = await store.stored_states(conn, list(fresh), self.embedder.model)
+            texts: dict[str, str] = {}
+            for identity, (d, row) in fresh.items():
+                state = states.get(identity)
+                if d.idempotency_key in known or (
+                    state and state.content_hash == row.content_hash and state.has_embedding
+                ):
+                    continue
+                assert d.staged is not None and row.content_hash is not None
+                texts[row.content_hash] = d.staged[1]
+            if not texts:
+                return 0
+            vectors = await self.embedder.embed_documents(list(texts.values()))
+        except Exception:  # asyncio.TimeoutError included: no spare connection right now
+            return 0
+        for chash, vector in zip(texts, vectors, strict=True):
+            self.cache.put(chash, vector)
+        self.metrics.embedding_cache.labels(result="ahead").inc(len(texts))
+        return len(texts)
 
     async def _prepare(self, conn: Conn, decoded: list[Decoded]) -> Prepared:
         """Everything before the write: the plan's reads and decisions, and the embeddings."""
