@@ -33,6 +33,7 @@ import unicodedata
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from datasketch import MinHash
@@ -193,6 +194,7 @@ def bands(company: str, minhash: bytes) -> list[int]:
     ]  # fmt: skip
 
 
+@lru_cache(maxsize=65_536)  # titles repeat: the rule compares the same pairs again and again
 def token_overlap(a: str, b: str) -> float:
     x, y = set(a.split()), set(b.split())
     return len(x & y) / len(x | y) if x | y else 0.0
@@ -260,6 +262,7 @@ LEVEL_WORDS = frozenset(
 )
 
 
+@lru_cache(maxsize=65_536)
 def level_differs(a: str, b: str) -> bool:
     """Titles that differ in a level (Senior vs -, II vs III, a number): other jobs."""
     diff = set(a.split()) ^ set(b.split())
