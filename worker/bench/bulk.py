@@ -184,5 +184,5 @@ def run_bulk_bench(postings: int, recall_model: str | None, recall_postings: int
             report["model_recall"] = await model_agreement(admin_url, recall_model, recall_postings)
         return report
 
-    report = with_database(main, output / "stack-bulk")
+    report = with_database(main)
     return write_report(output, "bulk", report, render(report))

@@ -292,7 +292,7 @@ async def through_the_worker(
 def run_duplicates_bench(groups: int, output: Path) -> int:
     output.mkdir(parents=True, exist_ok=True)
     tune_gc()  # the batch processor runs here: with the worker's collector settings
-    with DevStack(workdir=output / "stack-dup") as stack:
+    with DevStack() as stack:
         report = asyncio.run(_run(stack, groups))
     p = report["pairwise"]
     text = (

@@ -65,7 +65,7 @@ def main() -> None:
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed (apt-get install wrk)")
     events = [json.loads(line) for line in unique_postings(100, seed=4)]
-    with DevStack(workdir=Path(tempfile.mkdtemp(prefix="jobingest-gw-"))) as stack:
+    with DevStack() as stack:
         topic = "jobs.bench.gateway"
         asyncio.run(ensure_topics(stack.kafka_bootstrap_servers, {topic: 6}))
         port = free_port()

@@ -15,7 +15,6 @@ import subprocess
 import sys
 import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -85,10 +84,7 @@ def main() -> int:
     )
     try:
         wait_for_port("127.0.0.1", port, 30, server)
-        report = with_database(
-            lambda admin: _run(admin, args.postings, f"http://127.0.0.1:{port}"),
-            Path("bench-results") / "stack-http",
-        )
+        report = with_database(lambda admin: _run(admin, args.postings, f"http://127.0.0.1:{port}"))
     finally:
         server.terminate()
         server.wait(10)

@@ -100,11 +100,12 @@ async def fresh_database(admin_url: str, name: str, hnsw: bool | None) -> str:
     return url
 
 
-def with_database(main: Callable[[str], Coroutine[Any, Any, T]], workdir: Path) -> T:
-    """Run ``main(admin_url)`` against DATABASE_URL, else an embedded PostgreSQL of its own."""
+def with_database(main: Callable[[str], Coroutine[Any, Any, T]]) -> T:
+    """Run ``main(admin_url)`` against DATABASE_URL, else an embedded PostgreSQL of its own
+    (in a temporary directory, removed afterwards)."""
     if os.environ.get("DATABASE_URL"):
         return asyncio.run(main(os.environ["DATABASE_URL"]))
-    with DevStack(workdir=workdir, kafka=False) as stack:
+    with DevStack(kafka=False) as stack:
         return asyncio.run(main(stack.database_url))
 
 

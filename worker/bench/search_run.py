@@ -193,5 +193,5 @@ def run_search_bench(postings: int, models: list[str], latency_rows: int, output
         return report
 
     output.mkdir(parents=True, exist_ok=True)
-    report = with_database(main, output / "stack")
+    report = with_database(main)
     return write_report(output, "search", report, render(report))

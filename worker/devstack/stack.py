@@ -6,6 +6,7 @@ import asyncio
 import enum
 import logging
 import os
+import shutil
 import sys
 import tempfile
 from contextlib import ExitStack
@@ -33,7 +34,9 @@ class _Service(Protocol):
 
 @dataclass
 class DevStack:
-    """Kafka + PostgreSQL for one session. Use as a context manager; stops what it started."""
+    """Kafka + PostgreSQL for one session. Use as a context manager; stops what it started.
+    Without a ``workdir`` it makes a temporary one (Kafka's log, PostgreSQL's data: gigabytes
+    after a benchmark) and removes it when it stops."""
 
     workdir: Path | None = None
     pg_data_dir: Path | None = None
@@ -60,8 +63,9 @@ class DevStack:
         self._exit.callback(service.close)
 
     def start(self) -> None:
-        if self.workdir is None:
+        if self.workdir is None:  # a directory of its own: removed again at close
             self.workdir = Path(tempfile.mkdtemp(prefix="jobingest-"))
+            self._exit.callback(shutil.rmtree, self.workdir, ignore_errors=True)
         if self.kafka:
             self._start_kafka(self.workdir)
         self._start_postgres()
