@@ -92,9 +92,8 @@ class IngestConsumer:
         self.committed: dict[TopicPartition, int] = {}
         self._in_flight: asyncio.Task[None] | None = None
         self._ahead: _Ahead | None = None
-        self._generation = (
-            0  # moves on at each revocation and assignment: a batch fetched before is void
-        )
+        # moves on at each revocation and assignment: a batch fetched before is void
+        self._generation = 0
         self._shutdown_deadline: float | None = None
 
     async def start(self) -> None:
@@ -135,14 +134,13 @@ class IngestConsumer:
     async def run(self) -> None:
         try:
             while not self.stopping.is_set():
-                ahead, self._ahead = self._ahead, None
+                ahead = self._ahead
                 if ahead is not None and ahead.generation == self._generation:
+                    self._ahead = None
                     self.metrics.batches_ahead.labels(outcome="applied").inc()
                     await self._run_batch(ahead.records, ahead.digested)
                     continue
-                if ahead is not None:
-                    self.metrics.batches_ahead.labels(outcome="dropped").inc()
-                    ahead.digested.cancel()
+                self._drop_ahead()  # fetched before a rebalance, if any
                 fetched = await self.consumer.getmany(
                     timeout_ms=self.settings.batch_max_wait_ms or 100,
                     max_records=self.settings.batch_max_records,
@@ -154,10 +152,10 @@ class IngestConsumer:
             self._drop_ahead()
 
     def _drop_ahead(self) -> None:
-        if self._ahead is not None:
+        ahead, self._ahead = self._ahead, None
+        if ahead is not None:
             self.metrics.batches_ahead.labels(outcome="dropped").inc()
-            self._ahead.digested.cancel()
-            self._ahead = None
+            ahead.digested.cancel()
 
     async def _run_batch(self, records: list[ConsumerRecord], digested: _Digest | None) -> None:
         task = asyncio.create_task(self._handle(records, digested))

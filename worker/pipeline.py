@@ -163,29 +163,25 @@ class BatchProcessor:
         Returns the texts embedded."""
         if self.embedder.provider == "hash":
             return 0
-        fresh: dict[Identity, tuple[Decoded, store.JobRow]] = {}
-        for d in digested:
-            if isinstance(d, Decoded) and d.staged is not None:
-                row = d.staged[0]
-                if row.content_hash is not None and self.cache.get(row.content_hash) is None:
-                    fresh[(row.source, row.external_id)] = (d, row)
+        fresh = {
+            plan.identity_of(d): d
+            for d in digested
+            if isinstance(d, Decoded) and d.staged is not None and d.staged[0].content_hash
+            and self.cache.get(d.staged[0].content_hash) is None
+        }  # fmt: skip
         if not fresh:
             return 0
         try:
             async with self.pool.acquire(timeout=AHEAD_CONNECTION_WAIT_S) as conn:
-                known = await store.known_keys(conn, [d.idempotency_key for d, _ in fresh.values()])
+                known = await store.known_keys(conn, [d.idempotency_key for d in fresh.values()])
                 states = await store.stored_states(conn, list(fresh), self.embedder.model)
-            texts: dict[str, str] = {}
-            for identity, (d, row) in fresh.items():
-                state = states.get(identity)
-                if d.idempotency_key in known or (
-                    state and state.content_hash == row.content_hash and state.has_embedding
-                ):
-                    continue
-                assert d.staged is not None and row.content_hash is not None
-                texts[row.content_hash] = d.staged[1]
-            if not texts:
+            staged = {i: d.staged for i, d in fresh.items()
+                      if d.staged is not None and d.idempotency_key not in known}  # fmt: skip
+            need = plan.texts_to_embed({i: row for i, (row, _) in staged.items()}, states)
+            if not need:
                 return 0
+            texts = {row.content_hash: text for row, text in staged.values()
+                     if row.content_hash in need}  # fmt: skip
             vectors = await self.embedder.embed_documents(list(texts.values()))
         except Exception:  # asyncio.TimeoutError included: no spare connection right now
             return 0
