@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import gc
 import logging
 import signal
 
@@ -12,6 +11,7 @@ from faststream.asgi import AsgiFastStream
 from faststream.kafka import KafkaBroker
 from faststream.kafka.prometheus import KafkaPrometheusMiddleware
 
+from worker.collector import tune_gc
 from worker.http import GracefulServer, routes
 from worker.metrics import Metrics
 from worker.runtime import WorkerRuntime
@@ -56,19 +56,6 @@ async def _prepared_unless_stopped(runtime: WorkerRuntime, stop: asyncio.Event) 
     stopping.cancel()
     preparing.result()  # a configuration error surfaces here
     return True
-
-
-GC_THRESHOLDS = (50_000, 50, 100)
-
-
-def tune_gc() -> None:
-    """A worker allocates and frees millions of short-lived objects per minute (records,
-    events, rows), nearly all freed by reference counting. Python's default cyclic collector
-    (a young collection every 700 allocations, full ones scanning the whole heap) spent about
-    a tenth of a worker's CPU on them. What start-up allocated (modules, settings, the pool)
-    moves to the permanent generation, never scanned again, and collections run less often."""
-    gc.freeze()
-    gc.set_threshold(*GC_THRESHOLDS)
 
 
 async def serve(settings: Settings) -> int:

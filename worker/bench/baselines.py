@@ -19,8 +19,8 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from schemas import JobRemoved, parse_event
 from worker import store
-from worker.app import tune_gc
 from worker.bench.measure import peak_rss_mb, percentiles
+from worker.collector import tune_gc
 from worker.embedders.hash import HashEmbedder
 
 MAX_CHARS = 2000

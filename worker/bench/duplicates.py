@@ -26,11 +26,11 @@ from typing import Any
 
 import asyncpg
 
-from worker.app import tune_gc
 from worker.bench.load import as_record
 from worker.bench.measure import write_report
 from worker.bench.run import fresh_database, new_topic, produce_lines, run_workers
 from worker.bench.search_eval import FAMILIES
+from worker.collector import tune_gc
 from worker.decode import Decoded, Rejected
 from worker.devstack import DevStack
 from worker.digest import digest_ahead
