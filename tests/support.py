@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
+from asyncpg.transaction import Transaction
 
 from worker.app import build_app
 from worker.metrics import OUTCOMES
@@ -40,14 +42,20 @@ async def wait_until(
     raise AssertionError(f"timed out after {timeout_s:.0f}s waiting for {what}")
 
 
-def outcome_count(runtime: Any, outcome: str) -> float:
-    """How many events an in-process worker counted with this final outcome."""
+def counted(counter: Any, **labels: str) -> float:
+    """A labelled counter's total over the samples carrying these labels."""
     return sum(
         sample.value
-        for family in runtime.metrics.events.collect()
+        for family in counter.collect()
         for sample in family.samples
-        if sample.name == "jobingest_events_total" and sample.labels["outcome"] == outcome
+        if sample.name.endswith("_total")
+        and all(sample.labels.get(k) == v for k, v in labels.items())
     )
+
+
+def outcome_count(runtime: Any, outcome: str) -> float:
+    """How many events an in-process worker counted with this final outcome."""
+    return counted(runtime.metrics.events, outcome=outcome)
 
 
 def handled(runtime: Any) -> float:
@@ -205,11 +213,9 @@ class WorkerProcess:
             self.proc.wait(10)
 
 
-async def hold_writes(database_url: str) -> tuple[Any, Any]:
+async def hold_writes(database_url: str) -> tuple[asyncpg.Connection, Transaction]:
     """A connection and an open transaction holding the row every batch's write locks first:
     while it is open, batches wait in their transaction. Roll it back to let them go."""
-    import asyncpg
-
     conn = await asyncpg.connect(database_url)
     tx = conn.transaction()
     await tx.start()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 from pathlib import Path
 
@@ -25,8 +26,6 @@ async def test_a_stack_removes_the_directory_it_made_and_keeps_one_it_was_given(
 ) -> None:
     """A benchmark's stack holds gigabytes (Kafka's log, PostgreSQL's data); one started
     without a directory must not leave them in /tmp."""
-    import asyncio
-
     stack = DevStack(kafka=False)
     await asyncio.to_thread(stack.start)
     made = stack.workdir

@@ -10,6 +10,7 @@ from tests.embedding_server import embedding_server
 from tests.events import job_event, wire
 from tests.support import (
     committed_and_end,
+    counted,
     handled,
     handled_at_least,
     hold_writes,
@@ -112,15 +113,6 @@ async def _gauge(runtime: object, value: int) -> bool:
     return runtime.metrics.embeddings_pending._value.get() == value  # type: ignore[attr-defined]
 
 
-def _embedded_ahead(runtime: object) -> float:
-    return sum(
-        sample.value
-        for family in runtime.metrics.embedding_cache.collect()  # type: ignore[attr-defined]
-        for sample in family.samples
-        if sample.name.endswith("_total") and sample.labels["result"] == "ahead"
-    )
-
-
 async def test_the_next_batch_is_embedded_while_one_is_written_and_a_replay_embeds_nothing(
     settings: Settings, db: asyncpg.Connection
 ) -> None:
@@ -132,7 +124,8 @@ async def test_the_next_batch_is_embedded_while_one_is_written_and_a_replay_embe
             try:
                 await produce(s.require_kafka(), s.topic, [wire(e) for e in events])
                 await wait_until(
-                    lambda: is_true(_embedded_ahead(runtime) > 0), what="texts embedded ahead"
+                    lambda: is_true(counted(runtime.metrics.embedding_cache, result="ahead") > 0),
+                    what="texts embedded ahead",
                 )
                 assert handled(runtime) == 0  # the first batch still waits to write
             finally:

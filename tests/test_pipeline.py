@@ -11,6 +11,7 @@ import pytest
 
 from tests.events import job_event, wire
 from tests.support import (
+    counted,
     handled,
     handled_at_least,
     hold_writes,
@@ -217,21 +218,13 @@ async def test_a_batch_in_lanes_ends_in_the_newest_state_of_every_job(
     runtime = await ingest(
         settings.model_copy(update={"batch_max_wait_ms": 2000, "write_lanes": 3}), events
     )
-    rows = {
-        r["external_id"]: r["title"] for r in await db.fetch("SELECT external_id, title FROM jobs")
-    }
-    assert rows == {f"p{job}": f"Engineer {job} v3" for job in range(150)}
+    assert await _newest_titles(db) == {f"p{job}": f"Engineer {job} v3" for job in range(150)}
     assert outcome_count(runtime, "duplicate") == 1
     assert await db.fetchval("SELECT count(*) FROM jobingest_ledger") == 600
 
 
 def _ahead(runtime: object, outcome: str) -> float:
-    return sum(
-        sample.value
-        for family in runtime.metrics.batches_ahead.collect()  # type: ignore[attr-defined]
-        for sample in family.samples
-        if sample.name.endswith("_total") and sample.labels["outcome"] == outcome
-    )
+    return counted(runtime.metrics.batches_ahead, outcome=outcome)  # type: ignore[attr-defined]
 
 
 def _versioned_jobs(jobs: int, prefix: str) -> list[dict]:
@@ -264,7 +257,7 @@ async def test_the_next_batch_is_fetched_while_one_waits_in_its_transaction_and_
             await wait_until(lambda: is_true(_ahead(runtime, "fetched") >= 1), what="a batch ahead")
             assert handled(runtime) == 0  # the first batch still waits: the next one came anyway
         finally:
-            await tx.rollback()  # type: ignore[attr-defined]
+            await tx.rollback()
             await lock.close()
         await wait_until(lambda: handled_at_least(runtime, len(events)), what="all handled")
         await wait_committed(settings)
@@ -291,7 +284,7 @@ async def test_a_batch_fetched_ahead_is_dropped_at_a_rebalance_and_read_again(
                     lambda: is_true("revoked mid-batch" in caplog.text),
                     what="a revocation waiting on the first worker's batch",
                 )
-                await tx.rollback()  # type: ignore[attr-defined]
+                await tx.rollback()
                 await wait_until(
                     lambda: is_true(handled(first) + handled(second) >= len(events)),
                     what="all handled",
