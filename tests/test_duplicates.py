@@ -195,18 +195,22 @@ async def test_backfill_clusters_an_existing_table_and_the_cli_lists_it(
     assert [c["size"] for c in listed] == [3]
 
 
-@given(company=st.text(max_size=40), minhash=st.binary(min_size=512, max_size=512))
+@given(
+    company=st.text(max_size=40),
+    place=st.text(max_size=20),
+    minhash=st.binary(min_size=512, max_size=512),
+)
 @hsettings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 async def test_postgresql_keys_bands_as_the_worker_does(
-    db: asyncpg.Connection, company: str, minhash: bytes
+    db: asyncpg.Connection, company: str, place: str, minhash: bytes
 ) -> None:
     """The migration rekeys stored rows in SQL; the worker keys new rows in Python."""
-    company = company.replace("\x00", "")
+    company, place = company.replace("\x00", ""), place.replace("\x00", "")
     await migrate(db, "hash-v1", 384)
-    in_sql = await db.fetchval("SELECT jobingest_lsh_bands($1, $2)", company, minhash)
-    assert in_sql == dedupe.bands(company, minhash)
+    in_sql = await db.fetchval("SELECT jobingest_lsh_bands($1, $2, $3)", company, place, minhash)
+    assert in_sql == dedupe.bands(company, place, minhash)
 
 
 async def test_stored_bands_of_another_scheme_are_rekeyed_at_start(
@@ -280,3 +284,55 @@ def test_both_signatures_are_the_ones_datasketch_computes(hashes: list[int], lea
     full, first = dedupe._sketches(hashes, lead)
     assert [int(v) for v in full] == reference(hashes)
     assert [int(v) for v in first] == reference(hashes[:lead])
+
+
+def test_band_keys_name_the_place_and_a_posting_probes_the_unknown_one() -> None:
+    berlin = features(copy_of("b", "company_site", 0))
+    munich = features(copy_of("m", "company_site", 0, location="Munich"))
+    nowhere = features(copy_of("n", "company_site", 0, location=None, remote=None))
+    assert berlin.minhash == munich.minhash == nowhere.minhash  # the same text
+    assert not set(berlin.lsh_bands) & set(munich.lsh_bands)  # never read for each other
+    assert set(nowhere.lsh_bands) <= set(dedupe.probe_bands(berlin))
+    assert set(nowhere.lsh_bands) <= set(dedupe.probe_bands(munich))
+    assert dedupe.probe_bands(nowhere) == nowhere.lsh_bands
+
+
+async def test_a_copy_without_a_place_is_found_through_its_text(db: asyncpg.Connection) -> None:
+    """A board that leaves the place out: the copy in Berlin finds it through a band."""
+    events = [copy_of("n", "company_site", 0, location=None, remote=None),
+              copy_of("b", "linkedin", 1, title="Senior Backend Engineer (Payments)")]  # fmt: skip
+    together = [copy_of("n2", "company_site", 2, location=None, remote=None, company="Initech"),
+                copy_of("b2", "linkedin", 3, title="Senior Backend Engineer (Payments)",
+                        company="Initech")]  # fmt: skip
+    await migrate(db, "hash-v1", 384)
+    for event in events:  # one batch each: the second finds the first in the table
+        await load_events(db, [event], HashEmbedder())
+    await load_events(db, together, HashEmbedder())  # one batch: found in the batch
+    found = await clusters(db)
+    assert found["n"] == found["b"] is not None
+    assert found["n2"] == found["b2"] not in (None, found["n"])
+
+
+async def test_what_a_posting_reads_does_not_grow_with_its_company(
+    db: asyncpg.Connection,
+) -> None:
+    """A company with the same templated posting in 300 places: a new one in another place
+    reads only rows it could join (same place or none), not every row that shares its
+    title or its text's bands."""
+    await migrate(db, "hash-v1", 384)
+    places = [f"City {n}" for n in range(300)]
+    await load_events(db, [copy_of(f"p{n}", "company_site", n, location=place)
+                           for n, place in enumerate(places)], HashEmbedder(), chunk=100)  # fmt: skip
+    await db.execute("ANALYZE jobs")
+    await db.execute("SELECT pg_stat_force_next_flush()")  # what this connection counted so far
+    await db.execute("SELECT 1")
+    async with db.transaction():
+        await load_events(db, [copy_of("new", "linkedin", 400, location="Elsewhere")],
+                          HashEmbedder())  # fmt: skip
+        fetched = await db.fetchval(
+            "SELECT idx_tup_fetch + seq_tup_read "
+            "FROM pg_stat_xact_user_tables WHERE relname = 'jobs'"
+        )
+    found = await clusters(db)
+    assert len(set(found.values())) == 301  # other places: other jobs
+    assert fetched < 30, fetched

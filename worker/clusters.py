@@ -15,17 +15,30 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
-from worker.dedupe import MAX_CANDIDATES, Features, Member, choose_cluster
+from worker.dedupe import (
+    MAX_CANDIDATES,
+    Features,
+    Member,
+    choose_cluster,
+    probe_bands,
+    similar_titles,
+)
 from worker.store import MIGRATION_LOCK, Conn
 
 BAND_ROWS = 8  # rows read per LSH band key: a key shared by more is boilerplate, not a copy
+TITLE_ROWS = 8  # rows read per (company, title, place), the newest
+
+_COLUMNS = ("source, external_id, company_key, title_key, location_key, minhash, lsh_bands, "
+            "cluster_id::text AS cluster_id")  # fmt: skip
 
 CLUSTER_LOCK_CLASS = MIGRATION_LOCK & 0x7FFFFFFF  # first key of the two-key advisory locks
 
 
-def _features(record: Any) -> Features:
-    return Features(record["company_key"], record["title_key"] or "", record["location_key"] or "",
-                    bytes(record["minhash"] or b""), list(record["lsh_bands"] or []))  # fmt: skip
+def _stored(record: Any) -> Member:
+    """A row read with ``_COLUMNS``, as the rule sees it (positional: read per candidate)."""
+    source, external_id, company, title, place, minhash, bands, cluster_id = record
+    features = Features(company, title or "", place or "", minhash or b"", bands or [])
+    return Member((source, external_id), features, cluster_id)
 
 
 class Clusterable(Protocol):
@@ -63,76 +76,109 @@ async def decide_clusters(
         CLUSTER_LOCK_CLASS,
         companies,
     )
-    # candidates: same company, a compatible location (equal, or either unknown), and the
-    # same title or a shared LSH band
-    triples = sorted({(r.company_key or "", r.title_key or "", r.location_key or "")
-                      for r in signalled})  # fmt: skip
-    # each band key with the place of the row it is probed for: only compatible rows count
-    keys = sorted({(band, r.location_key or "") for r in signalled for band in (r.lsh_bands or [])})
-    # One index probe per key, each inner query bounded (LATERAL): the plan stays the same
-    # whatever the statistics say (a new table has none).
+    # Candidates: same company, a compatible place (equal, or either unknown), and the same
+    # title or a shared LSH band. Each probe is one bounded index scan that reads only rows
+    # of a compatible place: titles by (company, title, place), newest first; bands by keys
+    # that name the place. What a probe costs does not grow with the table. Postings without
+    # a place are looked for only in companies that have some (a small partial index).
+    unplaced = {r.company_key for r in signalled if not r.location_key}
+    if others := sorted(set(companies) - unplaced):
+        unplaced |= {c for (c,) in await conn.fetch(
+            "SELECT DISTINCT company_key FROM jobs WHERE company_key = ANY($1::text[]) "
+            "AND location_key = '' AND deleted_at IS NULL", others)}  # fmt: skip
+    probes = {(r.source, r.external_id): probe_bands(_features(r), r.company_key in unplaced)
+              for r in signalled}  # fmt: skip
+    placed = sorted({(r.company_key or "", r.title_key or "", place)
+                     for r in signalled if r.location_key
+                     for place in {r.location_key, "" if r.company_key in unplaced else r.location_key}})  # fmt: skip
+    placeless = sorted({(r.company_key or "", r.title_key or "") for r in signalled
+                        if not r.location_key})  # fmt: skip
     found = await conn.fetch(
-        """
+        f"""
         SELECT j.* FROM unnest($1::text[], $2::text[]) AS o(source, external_id)
-        CROSS JOIN LATERAL (
-            SELECT source, external_id, company_key, title_key, location_key, minhash,
-                   lsh_bands, cluster_id::text AS cluster_id
-            FROM jobs WHERE source = o.source AND external_id = o.external_id
-              AND deleted_at IS NULL) AS j
-        UNION
+        CROSS JOIN LATERAL (SELECT {_COLUMNS} FROM jobs
+            WHERE source = o.source AND external_id = o.external_id AND deleted_at IS NULL) AS j
+        UNION ALL
         SELECT j.* FROM unnest($3::text[], $4::text[], $5::text[]) AS p(company_key, title_key, place)
-        CROSS JOIN LATERAL (
-            SELECT source, external_id, company_key, title_key, location_key, minhash,
-                   lsh_bands, cluster_id::text
-            FROM jobs WHERE company_key = p.company_key AND title_key = p.title_key
-              AND deleted_at IS NULL
-              AND (location_key = p.place OR location_key = '' OR p.place = '')
-            LIMIT $8) AS j
-        UNION
-        SELECT j.* FROM unnest($6::bigint[], $7::text[]) AS k(band, place)
-        CROSS JOIN LATERAL (
-            SELECT source, external_id, company_key, title_key, location_key, minhash,
-                   lsh_bands, cluster_id::text
-            FROM jobs WHERE lsh_bands @> ARRAY[k.band] AND deleted_at IS NULL
-              AND (location_key = k.place OR location_key = '' OR k.place = '')
-            LIMIT $9) AS j
+        CROSS JOIN LATERAL (SELECT {_COLUMNS} FROM jobs
+            WHERE company_key = p.company_key AND title_key = p.title_key
+              AND location_key = p.place AND deleted_at IS NULL
+            ORDER BY last_event_at DESC LIMIT $8) AS j
+        UNION ALL
+        SELECT j.* FROM unnest($6::text[], $7::text[]) AS p(company_key, title_key)
+        CROSS JOIN LATERAL (SELECT {_COLUMNS} FROM jobs
+            WHERE company_key = p.company_key AND title_key = p.title_key
+              AND deleted_at IS NULL LIMIT $8) AS j
         """,
         [r.source for r in active],
         [r.external_id for r in active],
-        [company for company, _, _ in triples],
-        [title for _, title, _ in triples],
-        [place for _, _, place in triples],
-        [band for band, _ in keys],  # company-scoped
-        [place for _, place in keys],
-        MAX_CANDIDATES,
+        [company for company, _, _ in placed],
+        [title for _, title, _ in placed],
+        [place for _, _, place in placed],
+        [company for company, _ in placeless],
+        [title for _, title in placeless],
+        TITLE_ROWS,
+    )
+    # Rows sharing a band are named first (identity and title); only those whose title the
+    # rule could accept are read in full. Most rows of a company and place that share a band
+    # hold another job's title (templated text): the rule would reject every one of them.
+    titles: dict[int, set[str]] = {}
+    for r in signalled:
+        for band in probes[(r.source, r.external_id)]:
+            titles.setdefault(band, set()).add(r.title_key or "")
+    named = await conn.fetch(
+        """
+        SELECT k.band, j.source, j.external_id, j.title_key FROM unnest($1::bigint[]) AS k(band)
+        CROSS JOIN LATERAL (SELECT source, external_id, title_key FROM jobs
+            WHERE lsh_bands @> ARRAY[k.band] AND deleted_at IS NULL LIMIT $2) AS j
+        """,
+        sorted(titles),
         BAND_ROWS,
     )
+    have = {(f[0], f[1]) for f in found}
+    wanted = set()
+    for band, source, external_id, title in named:
+        if (source, external_id) not in have:
+            mine = titles[band]
+            if title in mine or any(similar_titles(title or "", t) for t in mine):
+                wanted.add((source, external_id))
+    if wanted:
+        found += await conn.fetch(
+            f"""
+            SELECT {_COLUMNS} FROM jobs JOIN unnest($1::text[], $2::text[]) AS w(source, external_id)
+                USING (source, external_id)
+            WHERE deleted_at IS NULL
+            """,
+            [source for source, _ in wanted],
+            [external_id for _, external_id in wanted],
+        )
     stored: dict[tuple[str, str], Member] = {}
     for f in found:
-        identity = (f["source"], f["external_id"])
-        if identity not in stored:
-            stored[identity] = Member(identity, _features(f), f["cluster_id"])
-    return plan_clusters(stored, batch, active)
+        member = _stored(f)
+        stored.setdefault(member.identity, member)
+    return plan_clusters(stored, batch, active, probes)
 
 
 def plan_clusters(
     stored: dict[tuple[str, str], Member],
     batch: dict[tuple[str, str], Clusterable],
     active: Sequence[Clusterable],
+    probes: dict[tuple[str, str], list[int]],
 ) -> dict[tuple[str, str], tuple[str, str | None]]:
     """The decision, over data: ``stored`` are the active rows read from the table (the
     batch's own stored versions among them), ``batch`` every row being written (removals
-    included), ``active`` its active rows in a fixed order."""
+    included), ``active`` its active rows in a fixed order, ``probes`` the band keys each
+    active row with signals looks up (:func:`worker.dedupe.probe_bands`)."""
     pool: dict[tuple[str, str], Member] = {}
     for identity, member in stored.items():
         row = batch.get(identity)
         if row is None:
             pool[identity] = member
         elif row.deleted_at is None:  # about to be rewritten: its new signals, its cluster
-            pool[identity] = Member(identity, _features(_as_map(row)), member.cluster_id)
+            pool[identity] = Member(identity, _features(row), member.cluster_id)
     by_title: dict[tuple[str, str], list[tuple[str, str]]] = {}
     by_band: dict[int, list[tuple[str, str]]] = {}
-    wanted = {band for row in active for band in (row.lsh_bands or [])}  # the only ones looked up
+    wanted = {band for keys in probes.values() for band in keys}  # the only ones looked up
 
     def index(member: Member) -> None:
         key = (member.features.company_key, member.features.title_key)
@@ -144,7 +190,7 @@ def plan_clusters(
         """Same title first, then postings sharing LSH bands; at most MAX_CANDIDATES."""
         picked: dict[tuple[str, str], None] = {}
         groups = [by_title.get((me.features.company_key, me.features.title_key), [])]
-        groups += [by_band.get(band, []) for band in me.features.lsh_bands]
+        groups += [by_band.get(band, []) for band in probes.get(me.identity, ())]
         for group in groups:
             for identity in group:
                 if identity != me.identity and pool[identity].cluster_id:
@@ -164,7 +210,7 @@ def plan_clusters(
         if not (row.company_key and row.minhash):
             decided[identity] = (current or str(uuid.uuid4()), current)
             continue
-        me = known or Member(identity, _features(_as_map(row)), None)
+        me = known or Member(identity, _features(row), None)
         shared = current is not None and sizes[current] > 1  # others in my cluster
         own = current if current is not None and not shared else str(uuid.uuid4())
         chosen, _ = choose_cluster(me, candidates(me), own)
@@ -196,6 +242,6 @@ async def assign_clusters(conn: Conn, rows: Sequence[Clusterable]) -> int:
     return len(changed)
 
 
-def _as_map(row: Clusterable) -> dict[str, Any]:
-    return {name: getattr(row, name) for name in
-            ("company_key", "title_key", "location_key", "minhash", "lsh_bands")}  # fmt: skip
+def _features(row: Clusterable) -> Features:
+    return Features(row.company_key or "", row.title_key or "", row.location_key or "",
+                    row.minhash or b"", row.lsh_bands or [])  # fmt: skip

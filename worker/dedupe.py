@@ -180,15 +180,20 @@ def _sketches(hashes: Sequence[int], lead: int) -> tuple[np.ndarray, np.ndarray]
     return permuted.min(axis=0), permuted[:lead].min(axis=0)
 
 
-def bands(company: str, minhash: bytes) -> list[int]:
-    """LSH band keys of the full text's signature, scoped to the normalised company: the first
-    8 bytes (signed, big-endian) of SHA-256 over "company:band:" and the band's 6 values as
-    stored. PostgreSQL computes the same from a stored row (``jobingest_lsh_bands``)."""
+def bands(company: str, place: str, minhash: bytes) -> list[int]:
+    """LSH band keys of the full text's signature, scoped to the normalised company and
+    place (``location_key``; empty when unknown): the first 8 bytes (signed, big-endian) of
+    SHA-256 over "company:place:band:" and the band's 6 values as stored. Normalised names
+    hold no ":". PostgreSQL computes the same from a stored row (``jobingest_lsh_bands``).
+
+    A key names one place, so a probe reads only rows whose place is compatible, however
+    many postings of the company share a band elsewhere."""
     size = ROWS * 4
     return [
         int.from_bytes(
-            hashlib.sha256(f"{company}:{band}:".encode() + minhash[band * size : (band + 1) * size])
-            .digest()[:8], "big", signed=True,
+            hashlib.sha256(
+                f"{company}:{place}:{band}:".encode() + minhash[band * size : (band + 1) * size]
+            ).digest()[:8], "big", signed=True,
         )
         for band in range(BANDS)
     ]  # fmt: skip
@@ -226,9 +231,20 @@ def features(
     hashes = [zlib.crc32(s) for s in shingles(words) or [b""]]
     full, lead = _sketches(hashes, LEAD_WORDS - 2 if len(words) >= 3 else len(hashes))
     packed = np.concatenate([full, lead]).astype("<u4").tobytes()
-    company = company_key(company)
-    return Features(company, title_key(title), location_key(location, remote),
-                    packed, bands(company, packed))  # fmt: skip
+    company, place = company_key(company), location_key(location, remote)
+    return Features(company, title_key(title), place,
+                    packed, bands(company, place, packed))  # fmt: skip
+
+
+def probe_bands(features: Features, unknown_place: bool = True) -> list[int]:
+    """The band keys a posting looks up: its own (same place) and, when its place is known
+    and ``unknown_place`` (its company has postings without one), those of the unknown place
+    (compatible with every place). A posting without a place finds copies in a known place
+    through its title alone (see the README's rule)."""
+    own = features.lsh_bands
+    if not (unknown_place and features.location_key) or len(features.minhash) < BANDS * ROWS * 4:
+        return list(own)
+    return own + bands(features.company_key, "", features.minhash)
 
 
 LEVEL_WORDS = frozenset(
@@ -269,6 +285,13 @@ def level_differs(a: str, b: str) -> bool:
     return any(word in LEVEL_WORDS or word.isdigit() for word in diff)
 
 
+@lru_cache(maxsize=65_536)
+def similar_titles(a: str, b: str) -> bool:
+    """Different normalised titles the rule may still join (with more similar text): half
+    their words shared and no level between them."""
+    return token_overlap(a, b) >= SIMILAR_TITLE_TOKENS and not level_differs(a, b)
+
+
 def same_job(a: Features, b: Features) -> bool:
     """The rule for one pair (see :func:`matching`)."""
     return matching(a, [b])[0]
@@ -286,9 +309,7 @@ def matching(me: Features, others: Sequence[Features]) -> list[bool]:
             continue
         if me.title_key == other.title_key:
             bars.append((i, SAME_TITLE_JACCARD))
-        elif token_overlap(me.title_key, other.title_key) >= SIMILAR_TITLE_TOKENS and not (
-            level_differs(me.title_key, other.title_key)
-        ):
+        elif similar_titles(me.title_key, other.title_key):
             bars.append((i, SIMILAR_TITLE_JACCARD))
     out = [False] * len(others)
     size = 2 * NUM_PERM * 4

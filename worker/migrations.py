@@ -96,23 +96,31 @@ ALTER TABLE jobs ADD COLUMN IF NOT EXISTS location_key text;
 ALTER TABLE jobs ADD COLUMN IF NOT EXISTS minhash bytea;
 ALTER TABLE jobs ADD COLUMN IF NOT EXISTS lsh_bands bigint[];
 ALTER TABLE jobs ADD COLUMN IF NOT EXISTS cluster_id uuid;
-CREATE INDEX IF NOT EXISTS jobs_company_key ON jobs (company_key, title_key) WHERE deleted_at IS NULL;
+-- a title probe reads the newest rows of one (company, title, place) and nothing else
+CREATE INDEX IF NOT EXISTS jobs_company_title_place
+    ON jobs (company_key, title_key, location_key, last_event_at) WHERE deleted_at IS NULL;
+DROP INDEX IF EXISTS jobs_company_key;
+-- the companies with postings whose place is unknown (compatible with every place)
+CREATE INDEX IF NOT EXISTS jobs_unplaced ON jobs (company_key)
+    WHERE location_key = '' AND deleted_at IS NULL;
 -- looked up in every write transaction: no pending list to scan on each lookup
 CREATE INDEX IF NOT EXISTS jobs_lsh_bands ON jobs USING gin (lsh_bands) WITH (fastupdate = off)
     WHERE deleted_at IS NULL;
 CREATE INDEX IF NOT EXISTS jobs_cluster ON jobs (cluster_id) WHERE deleted_at IS NULL;
-CREATE OR REPLACE FUNCTION jobingest_lsh_bands(company text, minhash bytea) RETURNS bigint[]
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT AS $$
+DROP FUNCTION IF EXISTS jobingest_lsh_bands(text, bytea);
+CREATE OR REPLACE FUNCTION jobingest_lsh_bands(company text, place text, minhash bytea)
+    RETURNS bigint[] LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT AS $$
     SELECT array_agg(('x' || encode(substr(sha256(
-               convert_to(company || ':' || band || ':', 'UTF8') || substr(minhash, band * 24 + 1, 24)
+               convert_to(company || ':' || place || ':' || band || ':', 'UTF8')
+               || substr(minhash, band * 24 + 1, 24)
            ), 1, 8), 'hex'))::bit(64)::bigint ORDER BY band)
     FROM generate_series(0, 9) AS band $$;
 """
 # The LSH band keys' scheme (worker.dedupe.bands); rows stored under another are rekeyed,
 # once, and an index made before the scheme stops keeping a pending list.
-LSH_SCHEME = "company-sha256-10x6"
+LSH_SCHEME = "company-place-sha256-10x6"
 _REKEY_BANDS = """
-UPDATE jobs SET lsh_bands = jobingest_lsh_bands(company_key, minhash)
+UPDATE jobs SET lsh_bands = jobingest_lsh_bands(company_key, coalesce(location_key, ''), minhash)
 WHERE minhash IS NOT NULL AND company_key IS NOT NULL AND octet_length(minhash) >= 240;
 ALTER INDEX jobs_lsh_bands SET (fastupdate = off);
 """
