@@ -31,6 +31,7 @@ from worker.isolation import Abandoned, BatchRunner
 from worker.metrics import Metrics
 from worker.pipeline import BatchResult
 from worker.settings import Settings
+from worker.signals import SignalHelper
 
 log = logging.getLogger("jobingest.consumer")
 
@@ -68,8 +69,10 @@ class IngestConsumer:
         metrics: Metrics,
         health: IngestHealth,
         stopping: asyncio.Event,
+        signals: SignalHelper | None = None,
     ) -> None:
         self.settings = settings
+        self.signals = signals
         self.runner = runner
         self.metrics = metrics
         self.health = health
@@ -200,7 +203,7 @@ class IngestConsumer:
 
     async def _digest_and_embed(self, records: list[ConsumerRecord]) -> list[Decoded | Rejected]:
         digested = await digest_ahead(
-            records, self.settings.embedder_max_chars, self.settings.clustering
+            records, self.settings.embedder_max_chars, self.settings.clustering, self.signals
         )
         await self.runner.processor.embed_ahead(digested)
         return digested

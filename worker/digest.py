@@ -16,8 +16,10 @@ import dataclasses
 
 from aiokafka.structs import ConsumerRecord
 
+from schemas import JobRemoved
 from worker.decode import Decoded, Rejected, decode
-from worker.store import job_row
+from worker.signals import SignalHelper
+from worker.store import job_row, with_signals
 
 SLICE = 10  # records digested between two turns of the event loop (~3 ms of CPU)
 
@@ -36,11 +38,36 @@ def digest_one(record: ConsumerRecord, max_chars: int, with_features: bool) -> D
 
 
 async def digest_ahead(
-    records: list[ConsumerRecord], max_chars: int, with_features: bool
+    records: list[ConsumerRecord],
+    max_chars: int,
+    with_features: bool,
+    helper: SignalHelper | None = None,
 ) -> list[Decoded | Rejected]:
-    """:func:`digest_one` over ``records``, yielding to the event loop every SLICE records."""
+    """:func:`digest_one` over ``records``, yielding to the event loop every SLICE records.
+    With a ``helper``, the duplicate signals are computed in its process; a posting it did
+    not compute is digested here again, whole."""
+    here = with_features and helper is None
     out: list[Decoded | Rejected] = []
     for start in range(0, len(records), SLICE):
-        out += [digest_one(r, max_chars, with_features) for r in records[start : start + SLICE]]
+        out += [digest_one(r, max_chars, here) for r in records[start : start + SLICE]]
         await asyncio.sleep(0)
+    if not with_features or helper is None:
+        return out
+    postings = [
+        (i, item.event.job, item.staged[0])
+        for i, item in enumerate(out)
+        if isinstance(item, Decoded) and item.staged is not None
+        and not isinstance(item.event, JobRemoved)
+    ]  # fmt: skip
+    found = await helper.compute(
+        [
+            (job.title, job.company, job.location, job.remote, job.description)
+            for _, job, _ in postings
+        ]  # fmt: skip
+    )
+    for (i, _, row), signals in zip(postings, found, strict=True):
+        if signals is None:
+            out[i] = digest_one(records[i], max_chars, True)
+        else:
+            with_signals(row, signals)
     return out

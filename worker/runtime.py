@@ -22,6 +22,7 @@ from worker.migrations import migrate
 from worker.pipeline import BatchProcessor
 from worker.read import cluster_stats
 from worker.settings import Settings
+from worker.signals import SignalHelper
 from worker.topics import ensure_event_topics, max_message_bytes
 
 log = logging.getLogger("jobingest.worker")
@@ -41,6 +42,7 @@ class WorkerRuntime:
         self.pool: asyncpg.Pool | None = None
         self.embedder: Embedder | None = None
         self.dead_letters: DeadLetterPublisher | None = None
+        self.signals: SignalHelper | None = None
         self.consumer: IngestConsumer | None = None
         self.migrated = False
         self._tasks: list[asyncio.Task[None]] = []
@@ -88,7 +90,12 @@ class WorkerRuntime:
         runner = BatchRunner(
             settings, processor, self.dead_letters, self.metrics, self.health, self.stopping
         )
-        self.consumer = IngestConsumer(settings, runner, self.metrics, self.health, self.stopping)
+        if settings.clustering and settings.signal_processes:
+            self.signals = SignalHelper(settings.signal_processes)
+            await self.signals.start()
+        self.consumer = IngestConsumer(
+            settings, runner, self.metrics, self.health, self.stopping, self.signals
+        )
         await self.consumer.start()
 
     async def start(self) -> None:
@@ -199,6 +206,9 @@ class WorkerRuntime:
             with contextlib.suppress(Exception):
                 await self.consumer.stop()
             self.consumer = None
+        if self.signals is not None:
+            await self.signals.close()
+            self.signals = None
         if self.dead_letters is not None:
             with contextlib.suppress(Exception):
                 await self.dead_letters.stop()

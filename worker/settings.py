@@ -88,6 +88,8 @@ class Settings(BaseSettings):
     # split by company (worker.pipeline); each takes a pool connection
     write_lanes: int = Field(default=3, ge=1, le=16)
     clustering: bool = True  # recognise the same job across boards (worker.dedupe)
+    # helper processes computing the next batch's duplicate signals (worker.signals); 0: none
+    signal_processes: int = Field(default=1, ge=0, le=8)
     search_config: str = Field(default="english", pattern=r"^[a-z_][a-z0-9_]{0,62}$")
     hnsw_index: bool = True  # false for bulk loads: create the index afterwards
     db_pool_size: int = Field(default=4, ge=1, le=100)

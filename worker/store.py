@@ -101,14 +101,22 @@ def job_row(event: AnyJobEvent, max_chars: int, with_features: bool = True) -> t
         deleted_at=None, **common,  # type: ignore[arg-type]
     )  # fmt: skip
     if with_features:
-        found = dedupe.features(
-            job.title, job.company, job.location, job.remote, job.description, plain
+        with_signals(
+            row,
+            dedupe.features(
+                job.title, job.company, job.location, job.remote, job.description, plain
+            ),  # fmt: skip
         )
-        row.company_key, row.title_key, row.location_key = (
-            found.company_key, found.title_key, found.location_key,
-        )  # fmt: skip
-        row.minhash, row.lsh_bands = found.minhash, found.lsh_bands
     return row, text
+
+
+def with_signals(row: JobRow, found: dedupe.Features) -> JobRow:
+    """``row`` with its duplicate signals (computed by :func:`worker.dedupe.features`)."""
+    row.company_key, row.title_key, row.location_key = (
+        found.company_key, found.title_key, found.location_key,
+    )  # fmt: skip
+    row.minhash, row.lsh_bands = found.minhash, found.lsh_bands
+    return row
 
 
 Conn = asyncpg.Connection | PoolConnectionProxy

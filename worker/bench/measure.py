@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from pathlib import Path
 from typing import Any
 
 
-def peak_rss_mb(pid: int | str = "self") -> float:
-    """Peak resident set size (VmHWM) of a live process, in MiB."""
+def peak_rss_mb(pid: int | str = "self", children: bool = False) -> float:
+    """Peak resident set size (VmHWM) of a live process, in MiB; with ``children``, plus the
+    peaks of its child processes (a worker's signal helper): an upper bound, as the peaks
+    need not coincide."""
     text = Path(f"/proc/{pid}/status").read_text()
     match = re.search(r"VmHWM:\s+(\d+) kB", text)
-    return round(int(match.group(1)) / 1024, 1) if match else 0.0
+    own = round(int(match.group(1)) / 1024, 1) if match else 0.0
+    if not children:
+        return own
+    kids = [int(k) for task in Path(f"/proc/{pid}/task").glob("*/children")
+            for k in task.read_text().split()]  # fmt: skip
+    total = own
+    for kid in kids:
+        with contextlib.suppress(FileNotFoundError):  # it may have ended meanwhile
+            total += peak_rss_mb(kid, children=True)
+    return round(total, 1)
 
 
 def percentiles(values: list[float]) -> dict[str, float]:

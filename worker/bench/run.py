@@ -212,7 +212,7 @@ async def run_workers(
         for le, value in buckets:
             merged[le] = merged.get(le, 0) + value
         ordered = sorted(merged.items())
-        rss = [peak_rss_mb(proc.pid) for proc in procs]
+        rss = [peak_rss_mb(proc.pid, children=True) for proc in procs]
     finally:
         for proc in procs:
             if proc.returncode is None:
