@@ -202,6 +202,32 @@ async def test_workers_starting_together_on_a_fresh_database_do_not_collide(data
     await asyncio.gather(*(start() for _ in range(6)))
 
 
+async def test_a_worker_starting_beside_a_write_in_flight_waits_instead_of_deadlocking(
+    database: str,
+) -> None:
+    """A rolling restart: one worker migrates while another is inside a write transaction
+    that has read the jobs table and is about to write it."""
+    from worker.migrations import migrate
+
+    writer, starting = await asyncpg.connect(database), await asyncpg.connect(database)
+    try:
+        await migrate(writer, "hash-v1", 384)
+        write = writer.transaction()
+        await write.start()
+        await writer.fetchval(  # what every write transaction does first
+            "SELECT value FROM jobingest_meta WHERE key = 'embedding_model' FOR SHARE"
+        )
+        await writer.fetchval("SELECT count(*) FROM jobs")  # a read, as the plan does
+        migrating = asyncio.create_task(migrate(starting, "hash-v1", 384))
+        await asyncio.sleep(1.5)  # the migration is now waiting for what it needs
+        await writer.execute("UPDATE jobs SET title = title WHERE false")  # then the write
+        await write.commit()
+        await asyncio.wait_for(migrating, 30)  # no deadlock, on either side
+    finally:
+        await writer.close()
+        await starting.close()
+
+
 async def test_a_batch_in_lanes_ends_in_the_newest_state_of_every_job(
     settings: Settings, db: asyncpg.Connection
 ) -> None:

@@ -166,6 +166,7 @@ async def migrate(
         )
     async with conn.transaction():
         await conn.execute("SELECT pg_advisory_xact_lock($1)", MIGRATION_LOCK)
+        await _wait_for_writes(conn)
         await conn.execute(_DDL.format(dims=int(dims)))
         await conn.execute(_OPS_DDL)
         stored = await conn.fetchval("SELECT value FROM jobingest_meta WHERE key = 'search_config'")
@@ -210,6 +211,15 @@ async def migrate(
         )
 
 
+async def _wait_for_writes(conn: Conn) -> None:
+    """Every write transaction locks a row of jobingest_meta first. Taking that table here,
+    before any DDL, the migration waits for the writes in flight to end and holds new ones at
+    their first statement: none is left holding the jobs table while asking for more of it,
+    which would deadlock with the DDL's own locks (a worker starting beside running ones)."""
+    if await conn.fetchval("SELECT to_regclass('jobingest_meta') IS NOT NULL"):
+        await conn.execute("LOCK TABLE jobingest_meta IN EXCLUSIVE MODE")
+
+
 async def ensure_operator_tables(conn: Conn) -> None:
     """The tables operator commands write (replay windows, redrive memory)."""
     await conn.execute(_OPS_DDL)
@@ -219,6 +229,7 @@ async def migrate_clusters(conn: Conn) -> None:
     """The duplicate-cluster columns and indexes alone (for `jobingest duplicates backfill`)."""
     async with conn.transaction():
         await conn.execute("SELECT pg_advisory_xact_lock($1)", MIGRATION_LOCK)
+        await _wait_for_writes(conn)
         await _cluster_schema(conn)
 
 
