@@ -14,7 +14,7 @@ import asyncio
 import json
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import typer
 from rich.console import Console
@@ -889,14 +889,19 @@ def bench(
     output: Annotated[Path, typer.Option(help="Where bench.json and bench.md go.")] = Path(
         "bench-results"
     ),
+    index: Annotated[
+        Literal["both", "hnsw", "none"],
+        typer.Option(help="Run with the HNSW index, without it, or both."),
+    ] = "both",
 ) -> None:
     """Benchmark jobingest against the raw limit and a naive consumer; writes JSON and markdown."""
     if ctx.invoked_subcommand is not None:
         return
     from worker.bench.run import run_bench
 
+    indexes = {"both": (True, False), "hnsw": (True,), "none": (False,)}[index]
     raise typer.Exit(
-        run_bench(events, naive_events, partitions, local_events, backlog_events, output)
+        run_bench(events, naive_events, partitions, local_events, backlog_events, output, indexes)
     )
 
 

@@ -237,12 +237,13 @@ async def bench(
     partitions: int,
     local_events: int,
     backlog_events: int,
+    indexes: tuple[bool, ...] = (True, False),
 ) -> dict[str, Any]:
-    """Each variant reads its own topic; events are produced (at full speed, faster than any
+    """``indexes``: with the HNSW index, without, or both. Each variant reads its own topic; events are produced (at full speed, faster than any
     consumer) once the variant is ready, so latency is real: Kafka timestamp to commit."""
     servers, admin_url = stack.kafka_bootstrap_servers, stack.database_url
     results: list[Result] = []
-    for hnsw in (True, False):
+    for hnsw in indexes:
         index = "hnsw" if hnsw else "none"
         plan = [
             ("raw", events),
@@ -362,11 +363,12 @@ def run_bench(
     local_events: int,
     backlog_events: int,
     out_dir: Path,
+    indexes: tuple[bool, ...] = (True, False),
 ) -> int:
     with DevStack() as stack:
         _say(stack.describe())
         report = asyncio.run(
-            bench(stack, events, naive_events, partitions, local_events, backlog_events)
+            bench(stack, events, naive_events, partitions, local_events, backlog_events, indexes)
         )
     markdown, as_json = render(report)
     out_dir.mkdir(parents=True, exist_ok=True)
