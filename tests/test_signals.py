@@ -19,7 +19,7 @@ from tests.support import ROOT, wait_until
 from worker.decode import Decoded
 from worker.dedupe import features
 from worker.digest import digest_ahead
-from worker.signals import SignalHelper
+from worker.signals import MAX_RESTARTS, SignalHelper
 
 
 @pytest.fixture
@@ -123,3 +123,29 @@ async def test_the_helper_leaves_when_its_worker_is_killed() -> None:
         if worker.returncode is None:
             worker.kill()
             await worker.wait()
+
+
+async def test_a_helper_that_cannot_start_is_given_up() -> None:
+    """A helper that dies at every start (here: its worker's main module is a script read
+    from stdin, which a new process cannot import) is not restarted forever: after
+    MAX_RESTARTS deaths in a row the worker computes every posting itself, and says so."""
+    script = (
+        "import asyncio\n"
+        "from worker.signals import SignalHelper\n"
+        "async def main():\n"
+        "    helper = SignalHelper(1)\n"
+        "    posting = ('Nurse', 'Initech', 'Lyon', None, 'Night shifts.')\n"
+        "    answers = [await helper.compute([posting]) for _ in range(6)]\n"
+        "    print(answers, helper.pids(), flush=True)\n"
+        "asyncio.run(main())\n"
+    )
+    run = await asyncio.create_subprocess_exec(
+        sys.executable, "-", cwd=ROOT, stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    out, err = await asyncio.wait_for(run.communicate(script.encode()), 120)
+    assert run.returncode == 0, err.decode()[-2000:]
+    assert out.decode().strip() == f"{[[None]] * 6} []"
+    log = err.decode()
+    assert log.count("starting another") == MAX_RESTARTS - 1
+    assert "computes the signals itself from now on" in log

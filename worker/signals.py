@@ -30,6 +30,7 @@ log = logging.getLogger("jobingest.signals")
 Posting = tuple[str, str, str | None, str | None, str]
 
 PARENT_CHECK_S = 1.0
+MAX_RESTARTS = 3  # helpers that died in a row before the worker computes everything itself
 
 
 def _watch_parent(parent: int) -> None:
@@ -61,6 +62,7 @@ class SignalHelper:
     def __init__(self, processes: int) -> None:
         self.processes = processes
         self._executor: ProcessPoolExecutor | None = None
+        self._deaths = 0  # in a row
 
     def _pool(self) -> ProcessPoolExecutor:
         if self._executor is None:
@@ -84,17 +86,24 @@ class SignalHelper:
     async def compute(self, postings: Sequence[Posting]) -> list[Features | None]:
         """The helper's answer, or all None when it could not give one (computed in the
         worker's process then)."""
-        if not postings:
-            return []
+        if not postings or self._deaths >= MAX_RESTARTS:
+            return [None] * len(postings)
         pool = self._pool()
         try:
-            return await asyncio.get_running_loop().run_in_executor(pool, compute, postings)
+            found = await asyncio.get_running_loop().run_in_executor(pool, compute, postings)
+            self._deaths = 0
+            return found
         except asyncio.CancelledError:
             raise
         except BrokenProcessPool:
-            log.warning("the signal helper process ended; starting another")
+            self._deaths += 1
             self._executor = None
             pool.shutdown(wait=False, cancel_futures=True)
+            if self._deaths >= MAX_RESTARTS:
+                log.error("the signal helper process ended %d times in a row; the worker "
+                          "computes the signals itself from now on", self._deaths)  # fmt: skip
+            else:
+                log.warning("the signal helper process ended; starting another")
         except Exception as error:  # e.g. a posting that cannot be pickled
             log.warning("the signal helper failed (%s); computing in the worker", error)
         return [None] * len(postings)
