@@ -212,12 +212,14 @@ async def migrate(
 
 
 async def _wait_for_writes(conn: Conn) -> None:
-    """Every write transaction locks a row of jobingest_meta first. Taking that table here,
-    before any DDL, the migration waits for the writes in flight to end and holds new ones at
-    their first statement: none is left holding the jobs table while asking for more of it,
-    which would deadlock with the DDL's own locks (a worker starting beside running ones)."""
-    if await conn.fetchval("SELECT to_regclass('jobingest_meta') IS NOT NULL"):
-        await conn.execute("LOCK TABLE jobingest_meta IN EXCLUSIVE MODE")
+    """The DDL takes the jobs table's strongest lock anyway (``ALTER TABLE ... IF NOT EXISTS``
+    does, even with nothing to add), after weaker ones (``CREATE INDEX IF NOT EXISTS``). Taken
+    in steps, a write transaction that has read the table and then writes it deadlocks with
+    it (a worker starting beside running ones). Taken first, in one step, such a write goes
+    ahead of the waiting migration (PostgreSQL lets a holder of a conflicting lock pass) and
+    the migration runs after it."""
+    if await conn.fetchval("SELECT to_regclass('jobs') IS NOT NULL"):
+        await conn.execute("LOCK TABLE jobs IN ACCESS EXCLUSIVE MODE")
 
 
 async def ensure_operator_tables(conn: Conn) -> None:
