@@ -90,7 +90,8 @@ async def decide_clusters(
               for r in signalled}  # fmt: skip
     placed = sorted({(r.company_key or "", r.title_key or "", place)
                      for r in signalled if r.location_key
-                     for place in {r.location_key, "" if r.company_key in unplaced else r.location_key}})  # fmt: skip
+                     for place in ((r.location_key, "") if r.company_key in unplaced
+                                   else (r.location_key,))})  # fmt: skip
     placeless = sorted({(r.company_key or "", r.title_key or "") for r in signalled
                         if not r.location_key})  # fmt: skip
     found = await conn.fetch(
@@ -136,21 +137,21 @@ async def decide_clusters(
         BAND_ROWS,
     )
     have = {(f[0], f[1]) for f in found}
-    wanted = set()
+    to_read = set()
     for band, source, external_id, title in named:
         if (source, external_id) not in have:
             mine = titles[band]
             if title in mine or any(similar_titles(title or "", t) for t in mine):
-                wanted.add((source, external_id))
-    if wanted:
+                to_read.add((source, external_id))
+    if to_read:
         found += await conn.fetch(
             f"""
             SELECT {_COLUMNS} FROM jobs JOIN unnest($1::text[], $2::text[]) AS w(source, external_id)
                 USING (source, external_id)
             WHERE deleted_at IS NULL
             """,
-            [source for source, _ in wanted],
-            [external_id for _, external_id in wanted],
+            [source for source, _ in to_read],
+            [external_id for _, external_id in to_read],
         )
     stored: dict[tuple[str, str], Member] = {}
     for f in found:

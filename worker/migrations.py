@@ -166,7 +166,7 @@ async def migrate(
         )
     async with conn.transaction():
         await conn.execute("SELECT pg_advisory_xact_lock($1)", MIGRATION_LOCK)
-        await _wait_for_writes(conn)
+        await _lock_jobs_first(conn)
         await conn.execute(_DDL.format(dims=int(dims)))
         await conn.execute(_OPS_DDL)
         stored = await conn.fetchval("SELECT value FROM jobingest_meta WHERE key = 'search_config'")
@@ -211,7 +211,7 @@ async def migrate(
         )
 
 
-async def _wait_for_writes(conn: Conn) -> None:
+async def _lock_jobs_first(conn: Conn) -> None:
     """The DDL takes the jobs table's strongest lock anyway (``ALTER TABLE ... IF NOT EXISTS``
     does, even with nothing to add), after weaker ones (``CREATE INDEX IF NOT EXISTS``). Taken
     in steps, a write transaction that has read the table and then writes it deadlocks with
@@ -231,7 +231,7 @@ async def migrate_clusters(conn: Conn) -> None:
     """The duplicate-cluster columns and indexes alone (for `jobingest duplicates backfill`)."""
     async with conn.transaction():
         await conn.execute("SELECT pg_advisory_xact_lock($1)", MIGRATION_LOCK)
-        await _wait_for_writes(conn)
+        await _lock_jobs_first(conn)
         await _cluster_schema(conn)
 
 
