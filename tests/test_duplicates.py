@@ -6,6 +6,7 @@ import asyncio
 import json
 import subprocess
 import sys
+import zlib
 
 import asyncpg
 from hypothesis import HealthCheck, given
@@ -284,6 +285,18 @@ def test_both_signatures_are_the_ones_datasketch_computes(hashes: list[int], lea
     full, first = dedupe._sketches(hashes, lead)
     assert [int(v) for v in full] == reference(hashes)
     assert [int(v) for v in first] == reference(hashes[:lead])
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(st.text(max_size=300) | st.lists(st.sampled_from(["Ab", "c-d", "ß", "É", "1", "_", " "]))
+       .map("".join))  # fmt: skip
+def test_the_fast_shingle_hashes_are_those_of_the_folded_words(text: str) -> None:
+    """The signals' inner loop (bytes, translate, hashing in C) computes exactly what its
+    definition says: CRC-32 of each word 3-shingle of the folded text."""
+    words = dedupe._fold(text)
+    assert dedupe._word_bytes(text) == [word.encode() for word in words]
+    expected = [zlib.crc32(s) for s in dedupe.shingles(words) or [b""]]
+    assert dedupe.shingle_hashes(dedupe._word_bytes(text)) == expected
 
 
 def test_band_keys_name_the_place_and_a_posting_probes_the_unknown_one() -> None:

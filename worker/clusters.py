@@ -10,7 +10,7 @@ partitions converge to one cluster. The decision itself is :mod:`worker.dedupe`.
 from __future__ import annotations
 
 import uuid
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Protocol
@@ -20,6 +20,7 @@ from worker.dedupe import (
     Features,
     Member,
     choose_cluster,
+    locations_compatible,
     probe_bands,
     similar_titles,
 )
@@ -123,10 +124,10 @@ async def decide_clusters(
     # Rows sharing a band are named first (identity and title); only those whose title the
     # rule could accept are read in full. Most rows of a company and place that share a band
     # hold another job's title (templated text): the rule would reject every one of them.
-    titles: dict[int, set[str]] = {}
+    titles: defaultdict[int, set[str]] = defaultdict(set)
     for r in signalled:
         for band in probes[(r.source, r.external_id)]:
-            titles.setdefault(band, set()).add(r.title_key or "")
+            titles[band].add(r.title_key or "")
     named = await conn.fetch(
         """
         SELECT k.band, j.source, j.external_id, j.title_key FROM unnest($1::bigint[]) AS k(band)
@@ -188,13 +189,20 @@ def plan_clusters(
             by_band.setdefault(band, []).append(member.identity)
 
     def candidates(me: Member) -> list[Member]:
-        """Same title first, then postings sharing LSH bands; at most MAX_CANDIDATES."""
+        """Same title first, then postings sharing LSH bands; at most MAX_CANDIDATES, all of
+        a compatible place (the same title in other cities never fills the places)."""
         picked: dict[tuple[str, str], None] = {}
+        place = me.features.location_key
         groups = [by_title.get((me.features.company_key, me.features.title_key), [])]
         groups += [by_band.get(band, []) for band in probes.get(me.identity, ())]
         for group in groups:
             for identity in group:
-                if identity != me.identity and pool[identity].cluster_id:
+                other = pool[identity]
+                if (
+                    identity != me.identity
+                    and other.cluster_id
+                    and locations_compatible(place, other.features.location_key)
+                ):
                     picked[identity] = None
                 if len(picked) >= MAX_CANDIDATES:
                     return [pool[i] for i in picked]

@@ -148,10 +148,32 @@ def locations_compatible(a: str, b: str) -> bool:
 
 
 def shingles(words: Sequence[str]) -> list[bytes]:
-    """Word 3-shingles."""
+    """Word 3-shingles (a text of fewer than three words is one shingle)."""
     if len(words) < 3:
         return [" ".join(words).encode()] if words else []
     return [f"{a} {b} {c}".encode() for a, b, c in zip(words, words[1:], words[2:], strict=False)]
+
+
+_KEPT = b"abcdefghijklmnopqrstuvwxyz0123456789"  # the word characters of casefolded ASCII
+_SPACES = bytes(c if c in _KEPT else 0x20 for c in range(256))
+
+
+def _word_bytes(text: str) -> list[bytes]:
+    """``_fold(text)``, each word UTF-8 encoded; ASCII text (the common case) in one
+    translate and split, without the regular expression."""
+    folded = text.casefold()
+    if folded.isascii():
+        return folded.encode().translate(_SPACES).split()
+    return [word.encode() for word in _fold(text)]
+
+
+def shingle_hashes(words: Sequence[bytes]) -> list[int]:
+    """CRC-32 of each of ``shingles(words)`` (words as UTF-8), joined and hashed in C: the
+    inner loop of every posting's signals. Never empty (no text hashes the empty shingle)."""
+    if len(words) < 3:
+        return [zlib.crc32(b" ".join(words))]
+    triples = zip(words, words[1:], words[2:], strict=False)
+    return list(map(zlib.crc32, map(b" ".join, triples)))
 
 
 _PERMUTATIONS = MinHash(
@@ -226,9 +248,10 @@ def features(
 ) -> Features:
     """The signals of a posting (``plain_description``: ``plain_text(description)``, when the
     caller has it already)."""
-    words = _fold(plain_text(description) if plain_description is None else plain_description)
+    words = _word_bytes(plain_text(description) if plain_description is None
+                        else plain_description)  # fmt: skip
     # the lead's shingles are the first of the full text's: hashed once for both signatures
-    hashes = [zlib.crc32(s) for s in shingles(words) or [b""]]
+    hashes = shingle_hashes(words)
     full, lead = _sketches(hashes, LEAD_WORDS - 2 if len(words) >= 3 else len(hashes))
     packed = np.concatenate([full, lead]).astype("<u4").tobytes()
     company, place = company_key(company), location_key(location, remote)
