@@ -52,9 +52,13 @@ _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")  # one scan for both, the common
 
 
 def clean_text(value: object) -> object:
-    """Free text as PostgreSQL can store it: NUL removed, lone surrogates replaced."""
-    if isinstance(value, str) and _UNSTORABLE.search(value) is not None:
-        value = _SURROGATE.sub("\ufffd", value.replace("\x00", ""))
+    """Free text as PostgreSQL can store it: NUL removed, lone surrogates replaced (ASCII
+    text, which holds no surrogate, is checked for NUL alone)."""
+    if isinstance(value, str):
+        if value.isascii():
+            return value.replace("\x00", "") if "\x00" in value else value
+        if _UNSTORABLE.search(value) is not None:
+            value = _SURROGATE.sub("\ufffd", value.replace("\x00", ""))
     return value
 
 

@@ -221,8 +221,8 @@ def plan_clusters(
             continue
         me = known or Member(identity, _features(row), None)
         shared = current is not None and sizes[current] > 1  # others in my cluster
-        own = current if current is not None and not shared else str(uuid.uuid4())
-        chosen, _ = choose_cluster(me, candidates(me), own)
+        own = current if current is not None and not shared else None
+        chosen = choose_cluster(me, candidates(me), own)[0] or str(uuid.uuid4())
         if known is None:
             index(me)
         pool[identity] = Member(identity, me.features, chosen)

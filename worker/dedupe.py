@@ -341,10 +341,10 @@ def matching(me: Features, others: Sequence[Features]) -> list[bool]:
         return out
     mine = np.frombuffer(me.minhash, "<u4")
     theirs = np.frombuffer(b"".join(others[i].minhash for i, _ in bars), "<u4")
-    same = theirs.reshape(len(bars), 2 * NUM_PERM) == mine
-    similarity = np.maximum(same[:, :NUM_PERM].mean(axis=1), same[:, NUM_PERM:].mean(axis=1))
-    for (i, bar), value in zip(bars, similarity, strict=True):
-        out[i] = bool(value >= bar)
+    same = theirs.reshape(len(bars), 2, NUM_PERM) == mine.reshape(2, NUM_PERM)
+    agreeing = same.sum(axis=2).max(axis=1).tolist()  # of the full text's and the lead's
+    for (i, bar), count in zip(bars, agreeing, strict=True):
+        out[i] = count / NUM_PERM >= bar
     return out
 
 
@@ -359,12 +359,13 @@ MAX_CANDIDATES = 64  # per posting: a company with thousands of templated postin
 
 
 def choose_cluster(
-    me: Member, candidates: Iterable[Member], new_id: str
-) -> tuple[str, list[tuple[str, str]]]:
+    me: Member, candidates: Iterable[Member], new_id: str | None
+) -> tuple[str | None, list[tuple[str, str]]]:
     """The cluster ``me`` belongs to, and the members that matched among ``candidates`` (at
     most MAX_CANDIDATES, chosen by the caller). Stable: the current cluster is kept while one
     of its members still matches; else the cluster with the most matches (ties: the smallest
-    id); else a new cluster (``me``'s own when it was alone)."""
+    id); else ``new_id`` (``me``'s own cluster when it was alone; None: a new one, named by
+    the caller)."""
     others = [c for c in candidates if c.identity != me.identity and c.cluster_id]
     matches = [c for c, ok in zip(others, matching(me.features, [c.features for c in others]),
                                   strict=True) if ok]  # fmt: skip
