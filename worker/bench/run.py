@@ -276,18 +276,23 @@ async def bench(
     if local_events:
         topic = await new_topic(servers, "bench.local", partitions)
         url = await fresh_database(admin_url, "bench_local", None)
-        model_rate, model = await _local_model_rate(min(local_events, 400))
-        _say(f"the local model alone ({model}): {model_rate:.1f} texts/s")
+        # the model alone just before and just after the worker: this machine's speed drifts
+        # by 10-15% within minutes; the ratio is to the mean of the two
+        before, model = await _local_model_rate(min(local_events, 400))
+        _say(f"the local model alone ({model}): {before:.1f} texts/s")
         _say(f"jobingest x1 with the local model: {local_events} events ...")
         produce = partial(produce_backlog, servers, topic, local_events, 2)
         measured = await run_workers(
             1, servers, topic, url, "bench-local", local_events, produce, embedder="local"
         )
-        rate = local_events / measured["seconds"]
+        after, _ = await _local_model_rate(min(local_events, 400))
+        _say(f"the local model alone, again: {after:.1f} texts/s")
+        rate, model_rate = local_events / measured["seconds"], (before + after) / 2
         extra["local_model"] = {"model": model, "events": local_events,
                                 "seconds": round(measured["seconds"], 2),
                                 "events_per_s": round(rate, 2),
                                 "model_texts_per_s": round(model_rate, 1),
+                                "model_texts_per_s_before_after": [round(before, 1), round(after, 1)],
                                 "ratio_to_model": round(rate / model_rate, 3),
                                 "peak_rss_mb": measured["peak_rss_mb"]}  # fmt: skip
     if backlog_events:
@@ -306,7 +311,7 @@ async def bench(
 
 async def _local_model_rate(texts: int) -> tuple[float, str]:
     """The local model's own texts/s on this machine, in requests of 16 postings (as a worker
-    sends them), measured in the benchmark's process before the worker runs."""
+    sends them), measured in the benchmark's process while no worker runs."""
     from worker.bench.embedders import posting_texts, texts_per_second
     from worker.embedders import build_embedder
     from worker.settings import load_settings
@@ -347,6 +352,7 @@ def render(report: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         lm = report["local_model"]
         lines.append(f"\nLocal model ({lm['model']}, in process), 1 worker: {lm['events']} events in {lm['seconds']} s = "
                      f"{lm['events_per_s']} events/s; the model alone {lm['model_texts_per_s']} texts/s in the same run "
+                     f"(mean of {' before and '.join(map(str, lm['model_texts_per_s_before_after']))} after) "
                      f"({lm['ratio_to_model']}x); peak RSS {lm['peak_rss_mb']} MB.")  # fmt: skip
     if "backlog" in report:
         b = report["backlog"]
