@@ -891,7 +891,7 @@ def bench(
     ),
     index: Annotated[
         Literal["both", "hnsw", "none"],
-        typer.Option(help="Run with the HNSW index, without it, or both."),
+        typer.Option(help="Run with the HNSW index, without it, or both (local-model run too)."),
     ] = "both",
 ) -> None:
     """Benchmark jobingest against the raw limit and a naive consumer; writes JSON and markdown."""

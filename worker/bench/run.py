@@ -274,27 +274,8 @@ async def bench(
             results.append(result)
     extra: dict[str, Any] = {}
     if local_events:
-        topic = await new_topic(servers, "bench.local", partitions)
-        url = await fresh_database(admin_url, "bench_local", None)
-        # the model alone just before and just after the worker: this machine's speed drifts
-        # by 10-15% within minutes; the ratio is to the mean of the two
-        before, model = await _local_model_rate(min(local_events, 400))
-        _say(f"the local model alone ({model}): {before:.1f} texts/s")
-        _say(f"jobingest x1 with the local model: {local_events} events ...")
-        produce = partial(produce_backlog, servers, topic, local_events, 2)
-        measured = await run_workers(
-            1, servers, topic, url, "bench-local", local_events, produce, embedder="local"
-        )
-        after, _ = await _local_model_rate(min(local_events, 400))
-        _say(f"the local model alone, again: {after:.1f} texts/s")
-        rate, model_rate = local_events / measured["seconds"], (before + after) / 2
-        extra["local_model"] = {"model": model, "events": local_events,
-                                "seconds": round(measured["seconds"], 2),
-                                "events_per_s": round(rate, 2),
-                                "model_texts_per_s": round(model_rate, 1),
-                                "model_texts_per_s_before_after": [round(before, 1), round(after, 1)],
-                                "ratio_to_model": round(rate / model_rate, 3),
-                                "peak_rss_mb": measured["peak_rss_mb"]}  # fmt: skip
+        extra["local_model"] = [await _local_model_run(servers, admin_url, partitions, local_events, hnsw)
+                                for hnsw in indexes]  # fmt: skip
     if backlog_events:
         topic = await new_topic(servers, "bench.backlog", partitions)
         await produce_backlog(servers, topic, backlog_events, seed=3)  # a real backlog, waiting
@@ -307,6 +288,33 @@ async def bench(
                             "peak_rss_mb": measured["peak_rss_mb"], "rows": await count_rows(url)}  # fmt: skip
     return {"events": events, "partitions": partitions, "kafka": str(stack.kafka_backend),
             "results": results, **extra}  # fmt: skip
+
+
+async def _local_model_run(
+    servers: str, admin_url: str, partitions: int, events: int, hnsw: bool
+) -> dict[str, Any]:
+    """One worker with the local model on ``events`` postings, and the model alone just before
+    and just after it: this machine's speed drifts by 10-15% within minutes, so the ratio is to
+    the mean of the two."""
+    index = "hnsw" if hnsw else "none"
+    topic = await new_topic(servers, "bench.local", partitions)
+    url = await fresh_database(admin_url, f"bench_local_{index}", None)
+    before, model = await _local_model_rate(min(events, 400))
+    _say(f"the local model alone ({model}): {before:.1f} texts/s")
+    _say(f"jobingest x1 with the local model ({index}): {events} events ...")
+    produce = partial(produce_backlog, servers, topic, events, 2)
+    measured = await run_workers(
+        1, servers, topic, url, "bench-local", events, produce, embedder="local", hnsw=hnsw
+    )
+    after, _ = await _local_model_rate(min(events, 400))
+    _say(f"the local model alone, again: {after:.1f} texts/s")
+    rate, model_rate = events / measured["seconds"], (before + after) / 2
+    return {"model": model, "index": index, "events": events,
+            "seconds": round(measured["seconds"], 2), "events_per_s": round(rate, 2),
+            "model_texts_per_s": round(model_rate, 1),
+            "model_texts_per_s_before_after": [round(before, 1), round(after, 1)],
+            "ratio_to_model": round(rate / model_rate, 3),
+            "peak_rss_mb": measured["peak_rss_mb"]}  # fmt: skip
 
 
 async def _local_model_rate(texts: int) -> tuple[float, str]:
@@ -348,12 +356,11 @@ def render(report: dict[str, Any]) -> tuple[str, dict[str, Any]]:
                           "events_per_s": round(r.rate, 1), "ratio_to_raw": round(vs_raw, 3),
                           "ratio_to_naive": round(vs_naive, 2), "p50_s": r.p50_s, "p99_s": r.p99_s,
                           "peak_rss_mb": r.peak_rss_mb, "rows": r.rows})  # fmt: skip
-    if "local_model" in report:
-        lm = report["local_model"]
-        lines.append(f"\nLocal model ({lm['model']}, in process), 1 worker: {lm['events']} events in {lm['seconds']} s = "
-                     f"{lm['events_per_s']} events/s; the model alone {lm['model_texts_per_s']} texts/s in the same run "
-                     f"(mean of {' before and '.join(map(str, lm['model_texts_per_s_before_after']))} after) "
-                     f"({lm['ratio_to_model']}x); peak RSS {lm['peak_rss_mb']} MB.")  # fmt: skip
+    for lm in report.get("local_model", []):
+        lines.append(f"\nLocal model ({lm['model']}, in process, index {lm['index']}), 1 worker: {lm['events']} events in "
+                     f"{lm['seconds']} s = {lm['events_per_s']} events/s; the model alone {lm['model_texts_per_s']} texts/s "
+                     f"in the same run (mean of {' before and '.join(map(str, lm['model_texts_per_s_before_after']))} "
+                     f"after) ({lm['ratio_to_model']}x); peak RSS {lm['peak_rss_mb']} MB.")  # fmt: skip
     if "backlog" in report:
         b = report["backlog"]
         lines.append(f"\nBacklog: {b['events']:,} events already waiting, 1 worker, no index: {b['events_per_s']:,} events/s, "
