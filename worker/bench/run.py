@@ -293,42 +293,38 @@ async def bench(
 async def _local_model_run(
     servers: str, admin_url: str, partitions: int, events: int, hnsw: bool
 ) -> dict[str, Any]:
-    """One worker with the local model on ``events`` postings, and the model alone just before
-    and just after it: this machine's speed drifts by 10-15% within minutes, so the ratio is to
-    the mean of the two."""
+    """One worker with the local model on ``events`` postings, and the model alone (in this
+    process, requests of 16 postings as a worker sends them) just before and just after it:
+    this machine's speed drifts by 10-15% within minutes, so the ratio is to the mean of the
+    two. The model is loaded here once; it idles while the worker runs."""
+    from worker.bench.embedders import posting_texts, texts_per_second
+    from worker.embedders import build_embedder
+    from worker.settings import load_settings
+
     index = "hnsw" if hnsw else "none"
     topic = await new_topic(servers, "bench.local", partitions)
     url = await fresh_database(admin_url, f"bench_local_{index}", None)
-    before, model = await _local_model_rate(min(events, 400))
-    _say(f"the local model alone ({model}): {before:.1f} texts/s")
-    _say(f"jobingest x1 with the local model ({index}): {events} events ...")
-    produce = partial(produce_backlog, servers, topic, events, 2)
-    measured = await run_workers(
-        1, servers, topic, url, "bench-local", events, produce, embedder="local", hnsw=hnsw
-    )
-    after, _ = await _local_model_rate(min(events, 400))
-    _say(f"the local model alone, again: {after:.1f} texts/s")
+    embedder = build_embedder(load_settings(embedder="local"))
+    texts = posting_texts(min(events, 400))
+    try:
+        before = await texts_per_second(embedder, texts, 16)
+        _say(f"the local model alone ({embedder.model}): {before:.1f} texts/s")
+        _say(f"jobingest x1 with the local model ({index}): {events} events ...")
+        produce = partial(produce_backlog, servers, topic, events, 2)
+        measured = await run_workers(
+            1, servers, topic, url, "bench-local", events, produce, embedder="local", hnsw=hnsw
+        )
+        after = await texts_per_second(embedder, texts, 16)
+        _say(f"the local model alone, again: {after:.1f} texts/s")
+    finally:
+        await embedder.close()
     rate, model_rate = events / measured["seconds"], (before + after) / 2
-    return {"model": model, "index": index, "events": events,
+    return {"model": embedder.model, "index": index, "events": events,
             "seconds": round(measured["seconds"], 2), "events_per_s": round(rate, 2),
             "model_texts_per_s": round(model_rate, 1),
             "model_texts_per_s_before_after": [round(before, 1), round(after, 1)],
             "ratio_to_model": round(rate / model_rate, 3),
             "peak_rss_mb": measured["peak_rss_mb"]}  # fmt: skip
-
-
-async def _local_model_rate(texts: int) -> tuple[float, str]:
-    """The local model's own texts/s on this machine, in requests of 16 postings (as a worker
-    sends them), measured in the benchmark's process while no worker runs."""
-    from worker.bench.embedders import posting_texts, texts_per_second
-    from worker.embedders import build_embedder
-    from worker.settings import load_settings
-
-    embedder = build_embedder(load_settings(embedder="local"))
-    try:
-        return await texts_per_second(embedder, posting_texts(texts), 16), embedder.model
-    finally:
-        await embedder.close()
 
 
 async def _nothing() -> float:
