@@ -115,24 +115,38 @@ async def test_replay_to_a_datetime_and_by_shift(settings: Settings) -> None:
     assert await committed_total(settings) == 25
 
 
-async def test_replay_refuses_while_workers_run_and_dry_run_changes_nothing(
+async def test_replay_dry_run_plans_while_workers_run_and_only_the_real_one_waits(
     settings: Settings,
 ) -> None:
     await produce(
         settings.require_kafka(),
         settings.topic,
-        [wire(job_event(f"j{i}", at=i)) for i in range(10)],
+        [wire(job_event(f"j{i}", at=i)) for i in range(10)] + [(b"k", b"{bad", [])],
     )
     async with running_worker(settings) as runtime:
-        await wait_until(lambda: handled_at_least(runtime, 10), what="handled")
+        await wait_until(lambda: handled_at_least(runtime, 11), what="handled")
         await wait_committed(settings)
+        await produce(settings.require_kafka(), settings.topic, [wire(job_event("new", at=1))])
+        await wait_committed(settings)
+        dry = await cli(settings, "replay", "--from-beginning", "--dry-run")
+        assert dry.returncode == 0, dry.stderr
+        assert "12 events will be re-read" in dry.stdout
+        # what the workers would do with them: the ledger holds every applied key
+        assert "of 12: 0 would be applied again" in dry.stdout
+        assert "11 already applied" in dry.stdout
+        assert "1 would be dead-lettered again (InvalidJson 1)" in dry.stdout
+        assert "has 1 active member(s)" in dry.stdout and "Stop its workers first" in dry.stdout
+        assert "dry run: nothing changed" in dry.stdout
+        reapply = await cli(settings, "replay", "--from-beginning", "--dry-run", "--reapply")
+        assert "11 would be applied again" in reapply.stdout, reapply.stdout
         refused = await cli(settings, "replay", "--from-beginning", "--yes")
         assert refused.returncode == 1
-        assert "stop its workers first" in refused.stderr
-        assert await committed_total(settings) == 10
+        assert "Stop its workers first" in refused.stderr and "kubectl scale" in refused.stderr
+        assert await committed_total(settings) == 12
     dry = await cli(settings, "replay", "--from-beginning", "--dry-run")
     assert dry.returncode == 0 and "dry run: nothing changed" in dry.stdout
-    assert await committed_total(settings) == 10
+    assert "active member" not in dry.stdout
+    assert await committed_total(settings) == 12
 
 
 async def test_replay_rejects_unknown_group_topic_and_lost_history(settings: Settings) -> None:

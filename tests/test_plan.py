@@ -164,3 +164,17 @@ def test_a_row_staged_ahead_is_written_as_a_fresh_copy() -> None:
     again, _ = plan.rows_and_texts({plan.identity_of(staged): staged}, 2000)
     assert again[plan.identity_of(staged)].cluster_id is None
     assert texts == {row.content_hash: staged.staged[1]}
+
+
+def test_a_replay_preview_counts_what_the_workers_would_do_with_each_record() -> None:
+    from tests.events import record
+    from worker.ops.replay_preview import judge
+
+    items = [decode(raw(job_event(f"j{i}", at=i), offset=i)) for i in range(3)]
+    items += [decode(record(b"{bad", 3)), decode(record(None, 4)), decode(record(b"\xff", 5))]
+    applied = {items[0].idempotency_key}  # type: ignore[union-attr]
+    plain = judge(items, applied, reapply=False)
+    assert (plain.read, plain.reapplied, plain.skipped) == (6, 2, 1)
+    assert dict(plain.dead_lettered) == {"InvalidJson": 1, "EmptyValue": 1, "UndecodableBytes": 1}
+    forced = judge(items, applied, reapply=True)
+    assert (forced.reapplied, forced.skipped, forced.dead_lettered_total) == (3, 0, 3)

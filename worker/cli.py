@@ -561,15 +561,19 @@ def replay(
             help="Bypass the idempotency ledger for the replayed events (repairs rows; the ordering guard still holds).",
         ),
     ] = False,
+    scan_limit: Annotated[
+        int, typer.Option(min=0, help="A dry run reads at most this many records to judge them.")
+    ] = 100_000,
     bootstrap_servers: BootstrapOpt = None,
     database_url: DatabaseOpt = None,
 ) -> None:
-    """Reset a stopped group's offsets so the workers re-read from there."""
+    """Reset a stopped group's offsets so the workers re-read from there (--dry-run: plan
+    while the workers run)."""
     from datetime import datetime
 
     from worker.kafka_admin import KafkaAdmin
     from worker.migrations import ensure_operator_tables
-    from worker.ops.replay import ReplayRefused, apply_replay, plan_replay
+    from worker.ops.replay import ReplayRefused, apply_replay, plan_replay, stop_first
 
     settings = configured(
         ("kafka",), topic=topic, group_id=group, kafka_bootstrap_servers=bootstrap_servers,
@@ -587,13 +591,19 @@ def replay(
 
     async def make_plan() -> Any:
         async with KafkaAdmin(servers) as admin:
-            return await plan_replay(
+            plan = await plan_replay(
                 admin, settings.group_id, settings.topic, from_beginning=from_beginning,
                 to_datetime=when, to_offset=to_offset, shift_by=shift_by, partitions=partition,
+                require_stopped=not dry_run,
             )  # fmt: skip
+            if not dry_run:
+                return plan, None
+            return plan, await _replay_preview(
+                admin, plan, settings.database_url, reapply, scan_limit
+            )
 
     try:
-        plan = run(make_plan())
+        plan, preview = run(make_plan())
     except ReplayRefused as exc:
         raise fail(str(exc)) from exc
     table = Table(
@@ -611,6 +621,14 @@ def replay(
     out.print(table)
     out.print(f"{plan.total} events will be re-read")
     if dry_run:
+        _print_preview(preview)
+        if plan.active_members:
+            out.print(
+                "the real replay: " + stop_first(plan.group, plan.active_members, plan.group_state),
+                markup=False,
+                highlight=False,
+                soft_wrap=True,
+            )
         out.print("dry run: nothing changed")
         return
     if not yes and not typer.confirm("apply this plan?"):
@@ -638,6 +656,40 @@ def replay(
         raise fail(str(exc)) from exc
     out.print(
         f"offsets reset: start the workers of group {plan.group} to re-read {plan.total} events"
+    )
+
+
+async def _replay_preview(
+    admin: Any, plan: Any, database_url: str | None, reapply: bool, limit: int
+) -> Any:
+    """What the workers would do with the re-read events (None without a database)."""
+    from worker.ops.replay_preview import preview_replay
+
+    if not database_url or not plan.total or not limit:
+        return None
+    conn = await connect(database_url)
+    try:
+        if not await conn.fetchval("SELECT to_regclass('jobingest_ledger') IS NOT NULL"):
+            return await preview_replay(admin, plan, None, True, limit)
+        return await preview_replay(admin, plan, conn, reapply, limit)
+    finally:
+        await conn.close()
+
+
+def _print_preview(preview: Any) -> None:
+    if preview is None:
+        out.print("(with DATABASE_URL set, a dry run also says what would be re-applied)")
+        return
+    scope = f"of the first {preview.read} read" if preview.truncated else f"of {preview.read}"
+    classes = ", ".join(f"{name} {n}" for name, n in sorted(preview.dead_lettered.items()))
+    again = f"{preview.dead_lettered_total} would be dead-lettered again"
+    out.print(
+        f"{scope}: {preview.reapplied} would be applied again (the per-job ordering guard "
+        f"decides), {preview.skipped} already applied (the ledger skips them: nothing written "
+        f"or embedded), {again}" + (f" ({classes})" if classes else ""),
+        markup=False,
+        highlight=False,
+        soft_wrap=True,
     )
 
 
@@ -963,18 +1015,32 @@ def bench_search(
 
 @app.command()
 def dev(
-    count: Annotated[int, typer.Option(help="Sample events to publish.")] = 200,
+    count: Annotated[
+        int | None,
+        typer.Option(help="Sample events to publish (default: 200 when the topic is empty)."),
+    ] = None,
     embedder: Annotated[
-        str | None, typer.Option(help="Embedder for the demo (default: local if installed).")
+        str | None,
+        typer.Option(help="Embedder for the demo (default: the table's model, else local)."),
     ] = None,
     http_port: Annotated[int, typer.Option()] = 8080,
     partitions: Annotated[int, typer.Option()] = 6,
+    services_only: Annotated[
+        bool, typer.Option("--services-only", help="Kafka and PostgreSQL, no worker.")
+    ] = False,
 ) -> None:
-    """Start Kafka + PostgreSQL + a worker, publish a sample, and keep running until Ctrl-C."""
+    """Start Kafka + PostgreSQL (data kept in .jobingest/) + a worker, publish a sample, and
+    keep running until Ctrl-C or until the worker exits."""
     from worker.devrun import run_dev
 
     raise typer.Exit(
-        run_dev(count=count, embedder=embedder, http_port=http_port, partitions=partitions)
+        run_dev(
+            count=count,
+            embedder=embedder,
+            http_port=http_port,
+            partitions=partitions,
+            services_only=services_only,
+        )
     )
 
 

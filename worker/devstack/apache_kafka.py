@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import base64
+import json
 import os
 import shutil
 import subprocess
 import uuid
 from pathlib import Path
 
-from worker.devstack.procs import free_port, spawn, stop, wait_for_port
+from worker.devstack.procs import free_port, port_is_free, spawn, stop, wait_for_port
 
 KAFKA_VERSION = os.environ.get("JOBINGEST_KAFKA_VERSION", "4.4.0")
 CACHE_DIR = Path(os.environ.get("JOBINGEST_CACHE_DIR", Path.home() / ".cache" / "jobingest"))
@@ -80,13 +81,38 @@ def ensure_jars() -> Path:
 
 
 class ApacheKafka:
-    """A single-node combined broker+controller; stopped by :meth:`close`."""
+    """A single-node combined broker+controller; stopped by :meth:`close`, started again
+    (same ports, same data) by :meth:`start`.
+
+    Its ports are kept in ``<workdir>/ports.json``: a broker started again on the same
+    folder (the next `jobingest dev`) listens where it did before, so clients configured
+    with its address and the KRaft voter recorded at format time stay valid."""
 
     def __init__(self, workdir: Path, port: int | None = None) -> None:
         self.workdir = workdir
-        self.port = port or free_port()
-        self.controller_port = free_port()
+        saved = self._saved_ports()
+        self.port = port or saved.get("port") or free_port()
+        self.controller_port = saved.get("controller_port") or free_port()
         self._proc: subprocess.Popen[bytes] | None = None
+
+    def _saved_ports(self) -> dict[str, int]:
+        try:
+            saved = json.loads((self.workdir / "ports.json").read_text())
+        except (OSError, ValueError):
+            return {}
+        return {k: int(v) for k, v in saved.items() if k in ("port", "controller_port")}
+
+    def _keep_ports(self) -> None:
+        for port in (self.port, self.controller_port):
+            if not port_is_free(port):
+                raise RuntimeError(
+                    f"port {port} of the Kafka kept in {self.workdir} is taken by another "
+                    f"process: stop it, or remove {self.workdir} to start a new, empty Kafka"
+                )
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        (self.workdir / "ports.json").write_text(
+            json.dumps({"port": self.port, "controller_port": self.controller_port})
+        )
 
     @property
     def bootstrap_servers(self) -> str:
@@ -94,6 +120,7 @@ class ApacheKafka:
 
     def start(self, timeout_s: float = 60.0) -> ApacheKafka:
         libs = ensure_jars()
+        self._keep_ports()
         data = self.workdir / "data"
         data.mkdir(parents=True, exist_ok=True)
         config = self.workdir / "server.properties"
@@ -151,6 +178,10 @@ class ApacheKafka:
         if self._proc is not None:
             stop(self._proc)
             self._proc = None
+
+    @property
+    def running(self) -> bool:
+        return self._proc is not None and self._proc.poll() is None
 
 
 def new_cluster_id() -> str:

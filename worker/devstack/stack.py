@@ -45,6 +45,7 @@ class DevStack:
     database_url: str = ""
     postgres: EmbeddedPostgres | None = None
     kafka: bool = True  # False: PostgreSQL only (the search benchmark)
+    apache_broker: apache_kafka.ApacheKafka | None = None  # the broker it started, if Apache
     notes: list[str] = field(default_factory=list)
     _exit: ExitStack = field(default_factory=ExitStack)
 
@@ -80,6 +81,7 @@ class DevStack:
             broker = apache_kafka.ApacheKafka(workdir / "kafka")
             self._own(broker)
             broker.start()
+            self.apache_broker = broker
             self.kafka_backend, self.kafka_bootstrap_servers = (
                 KafkaBackend.APACHE,
                 broker.bootstrap_servers,

@@ -3,6 +3,10 @@
 The ledger and content hashes make re-reading unchanged events a no-op. ``reapply`` records
 a window per partition inside which workers bypass the ledger (still under the per-job
 ordering guard), to repair rows a faulty worker wrote.
+
+A plan is only read from Kafka, so it is made while the group's workers run (a dry run, a
+rehearsal); only applying it needs the group stopped, since running workers would overwrite
+the moved offsets with their next commit.
 """
 
 from __future__ import annotations
@@ -18,6 +22,17 @@ from worker.store import Conn
 
 class ReplayRefused(Exception):
     """Nothing was changed; the message says why and what to do."""
+
+
+def stop_first(group: str, members: int, state: str) -> str:
+    """Why a real replay waits for the group to stop, and how to stop it."""
+    return (
+        f"group {group!r} has {members} active member(s) (state {state}): running workers "
+        "would overwrite the moved offsets with their next commit. Stop its workers first "
+        "(Ctrl-C `jobingest dev`; `kubectl scale deployment/jobingest-worker --replicas=0`; "
+        "or SIGTERM each `jobingest worker`), wait until `jobingest status` shows the group "
+        "Empty, then replay; `--dry-run` plans without stopping them"
+    )
 
 
 @dataclass(frozen=True)
@@ -37,6 +52,8 @@ class ReplayPlan:
     group: str
     topic: str
     moves: list[PartitionMove] = field(default_factory=list)
+    active_members: int = 0  # members when the plan was made (a dry run allows some)
+    group_state: str = "Empty"
 
     @property
     def total(self) -> int:
@@ -53,7 +70,10 @@ async def plan_replay(
     to_offset: int | None = None,
     shift_by: int | None = None,
     partitions: list[int] | None = None,
+    require_stopped: bool = True,
 ) -> ReplayPlan:
+    """The offsets a replay would commit. ``require_stopped`` refuses while the group has
+    members (a real replay); a dry run passes False and the plan says who is running."""
     chosen = [from_beginning, to_datetime is not None, to_offset is not None, shift_by is not None]
     if sum(chosen) != 1:
         raise ReplayRefused(
@@ -64,11 +84,8 @@ async def plan_replay(
     info = await admin.describe_group(group)
     if info.state == "Dead" and group not in await admin.known_groups():
         raise ReplayRefused(f"unknown consumer group {group!r}")
-    if info.active:
-        raise ReplayRefused(
-            f"group {group!r} has {len(info.members)} active member(s) (state {info.state}): "
-            "stop its workers first, then replay"
-        )
+    if info.active and require_stopped:
+        raise ReplayRefused(stop_first(group, len(info.members), info.state))
     tps = await admin.partitions(topic)
     if partitions:
         unknown = set(partitions) - {tp.partition for tp in tps}
@@ -94,7 +111,8 @@ async def plan_replay(
         )
         for tp in tps
     ]
-    return ReplayPlan(group, topic, moves)
+    members = len(info.members) if info.active else 0
+    return ReplayPlan(group, topic, moves, members, info.state)
 
 
 async def _offsets_at(
