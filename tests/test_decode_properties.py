@@ -136,3 +136,37 @@ def test_valid_events_round_trip_with_free_text_cleaned() -> None:
     assert item.event.job.tags == ["python", "kafka"]
     posted = decode(record(json.dumps(job_event("j-2", tags=["py\x00thon"])).encode()))
     assert isinstance(posted, Decoded) and posted.event.job.tags == ["python"]
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=10),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+@FAST
+@given(
+    body=st.one_of(
+        st.binary(max_size=60),
+        json_values.map(lambda v: json.dumps(v).encode()),
+        st.fixed_dictionaries(
+            {"source": st.one_of(st.sampled_from(["lever", "indeed", "../x"]), json_values)}
+        ).map(lambda v: json.dumps(v).encode()),
+        st.just(b"[" * 100_000),
+    )
+)
+def test_a_dead_letter_source_label_is_a_contract_source_or_other(body: bytes) -> None:
+    from schemas.events import SOURCES
+    from worker.decode import named_source
+
+    source = named_source(body)
+    assert source in SOURCES  # "other" is one of them
+    try:
+        named = json.loads(body).get("source")
+    except (ValueError, AttributeError, RecursionError):
+        named = None
+    if isinstance(named, str) and named in SOURCES:
+        assert source == named

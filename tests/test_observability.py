@@ -52,7 +52,7 @@ async def test_counters_equal_what_happened(
     poison = [
         (b"k", b"{nope", []),
         (b"k", b"\xff", []),
-        (b"k", json.dumps({"type": "x"}).encode(), []),
+        (b"k", json.dumps({"type": "x", "source": "lever"}).encode(), []),
     ]
     await produce(settings.require_kafka(), settings.topic, [wire(e) for e in unique])
     worker = WorkerProcess(
@@ -76,6 +76,8 @@ async def test_counters_equal_what_happened(
     assert total(samples, "jobingest_dead_letters_total", reason="InvalidJson") == 1
     assert total(samples, "jobingest_dead_letters_total", reason="UndecodableBytes") == 1
     assert total(samples, "jobingest_dead_letters_total") == 3
+    assert total(samples, "jobingest_dead_letters_total", source="lever") == 1  # as it named
+    assert total(samples, "jobingest_events_total", outcome="dead_lettered", source="lever") == 1
     assert total(samples, "jobingest_batch_size_events_sum") == 51
     assert total(samples, "jobingest_build_info", embedder="hash", dims="384") == 1
     # The 40 postings share one text: it is embedded once, across jobs.

@@ -198,7 +198,10 @@ async def test_a_letter_too_large_for_the_dlq_goes_out_truncated_and_redrives(
         await ensure_operator_tables(conn)
         async with KafkaAdmin(servers) as admin:
             found = await read_letters(admin, settings.dlq_topic)
-        report = await redrive(servers, conn, settings.dlq_topic, found)
+        refused = await redrive(servers, conn, settings.dlq_topic, found)
+        assert refused.refused == {"ContractViolation": ["0:0"]}  # the same bytes fail again
+        # forced: the original's bytes are re-read from the source topic, not the prefix
+        report = await redrive(servers, conn, settings.dlq_topic, found, force=True)
     finally:
         await conn.close()
     assert len(report.sent) == 1 and not report.unrecoverable

@@ -699,27 +699,37 @@ def dlq_list(
     bootstrap_servers: BootstrapOpt = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """Dead letters grouped by error class, with counts and first/last partition:offset."""
+    """Dead letters by the record they come from (an original and the letters of its redrive
+    copies together, with their generation), then a count per error class."""
     from worker.kafka_admin import KafkaAdmin
-    from worker.ops.dlq import read_letters, summarize
+    from worker.ops.dlq import by_original, read_letters, summarize
+    from worker.ops.redrive_policy import refusal
 
     settings = configured(("kafka",), topic=topic, kafka_bootstrap_servers=bootstrap_servers)
     servers = settings.require_kafka()
 
-    async def groups_of_letters() -> list[dict[str, Any]]:
+    async def letters() -> list[Any]:
         async with KafkaAdmin(servers) as admin:
-            return summarize(await read_letters(admin, settings.dlq_topic))
+            return await read_letters(admin, settings.dlq_topic)
 
-    groups = run(groups_of_letters())
+    found = run(letters())
+    groups = by_original(found)
     if as_json:
         out.print_json(json.dumps(groups))
         return
-    table = Table(title=f"dead letters in {settings.dlq_topic}")
-    for column in ("error class", "count", "first", "last"):
+    table = Table(title=f"dead letters in {settings.dlq_topic}, by original record")
+    for column in ("original (topic:partition:offset)", "error class", "dead letters"):
         table.add_column(column)
     for g in groups:
-        table.add_row(g["error_class"], str(g["count"]), g["first"], g["last"])
+        marks = ", ".join(
+            letter["at"] + (f" (redrive {letter['generation']})" if letter["generation"] else "")
+            for letter in g["letters"]
+        )
+        table.add_row(g["original"], g["error_class"], marks)
     out.print(table)
+    for c in summarize(found):
+        fixable = "" if refusal(c["error_class"]) is None else " (a redrive cannot fix these)"
+        out.print(f"{c['error_class']}: {c['count']} dead letters{fixable}", highlight=False)
 
 
 @dlq_app.command("show")
@@ -766,7 +776,12 @@ def dlq_redrive(
         bool, typer.Option("--dry-run", help="Say what would be sent, send nothing.")
     ] = False,
     force: Annotated[
-        bool, typer.Option("--force", help="Send again what was already redriven.")
+        bool,
+        typer.Option(
+            "--force",
+            help="Send again what was already redriven, and letters of a class a redrive "
+            "cannot fix (invalid JSON, contract violations, not UTF-8, tombstones).",
+        ),
     ] = False,
     max_redrives: Annotated[
         int, typer.Option(help="Refuse letters already redriven this many times.")
@@ -805,15 +820,70 @@ def dlq_redrive(
         finally:
             await conn.close()
 
+    from worker.ops.redrive_policy import refusal
+
     report = run(send_letters())
     verb = "would redrive" if dry_run else "redriven"
     out.print(
         f"{verb}: {len(report.sent)}; already redriven (use --force): {len(report.already_redriven)}; refused by the loop guard: {len(report.loop_guarded)}"
     )
-    for refusal in report.unrecoverable:
-        err.print(f"not redriven: {refusal}", markup=False, soft_wrap=True)
+    for name, where in sorted(report.refused.items()):
+        out.print(
+            f"not redriven: {len(where)} {name} (use --force to send anyway): {refusal(name)}",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+    for unrecoverable in report.unrecoverable:
+        err.print(f"not redriven: {unrecoverable}", markup=False, soft_wrap=True)
     if report.unrecoverable:
         raise typer.Exit(1)
+
+
+@dlq_app.command("export")
+def dlq_export(
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")
+    ] = None,
+    error_class: Annotated[
+        str | None, typer.Option("--error-class", help="Only letters of this class.")
+    ] = None,
+    partition: Annotated[
+        int | None, typer.Option("--partition", help="Only this dead-letter partition.")
+    ] = None,
+    from_offset: Annotated[int | None, typer.Option("--from-offset")] = None,
+    to_offset: Annotated[int | None, typer.Option("--to-offset")] = None,
+    topic: TopicOpt = None,
+    bootstrap_servers: BootstrapOpt = None,
+) -> None:
+    """Dead letters' payloads as JSON lines, to fix and `jobingest publish` again."""
+    from worker.kafka_admin import KafkaAdmin
+    from worker.ops.dlq import export_lines, headers_of, read_letters
+
+    settings = configured(("kafka",), topic=topic, kafka_bootstrap_servers=bootstrap_servers)
+    servers = settings.require_kafka()
+
+    async def letters() -> list[Any]:
+        async with KafkaAdmin(servers) as admin:
+            return await read_letters(admin, settings.dlq_topic, partition, from_offset, to_offset)
+
+    chosen = [
+        r
+        for r in run(letters())
+        if error_class is None or headers_of(r).get("dlq.error.class") == error_class
+    ]
+    lines, skipped = export_lines(chosen)
+    text = "".join(line + "\n" for line in lines)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+    where = f" to {output}" if output else ""
+    err.print(f"exported {len(lines)} dead letters{where}", highlight=False)
+    for reason, n in sorted(skipped.items()):
+        err.print(f"skipped {n}: {reason}", markup=False, highlight=False)
+    if lines:
+        err.print("fix them, then: jobingest publish FILE", markup=False, highlight=False)
 
 
 @app.command()

@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -22,6 +23,7 @@ from aiokafka.structs import ConsumerRecord
 from pydantic import ValidationError
 
 from schemas import AnyJobEvent, field_errors, parse_event, resolve_idempotency_key
+from schemas.events import SOURCES
 from worker.errors import describe
 
 if TYPE_CHECKING:
@@ -60,6 +62,17 @@ def classify_validation(exc: ValidationError) -> tuple[str, str]:
 
 def headers_of(record: ConsumerRecord) -> dict[str, bytes]:
     return {name: value for name, value in (record.headers or ()) if value is not None}
+
+
+def named_source(value: bytes | None) -> str:
+    """The contract's ``source`` a record names in its JSON body, even one that failed to
+    decode, else ``other`` (a metrics label: only the contract's sources, never free text)."""
+    try:
+        body = json.loads(value) if value else None
+    except (ValueError, RecursionError):
+        return "other"
+    source = body.get("source") if isinstance(body, dict) else None
+    return source if isinstance(source, str) and source in SOURCES else "other"
 
 
 def decode(record: ConsumerRecord) -> Decoded | Rejected:

@@ -29,7 +29,7 @@ import random
 
 from aiokafka.structs import ConsumerRecord
 
-from worker.decode import Decoded, Rejected, decode
+from worker.decode import Decoded, Rejected, decode, named_source
 from worker.dlq import DeadLetterPublisher
 from worker.errors import Disposition, EveryRecordFails, classify, describe
 from worker.health import IngestHealth
@@ -95,11 +95,12 @@ class BatchRunner:
         result.merge(await self._apply(decoded))
         await self._publish(result.letters)
         for letter in result.letters:
+            source = named_source(letter.record.value)
+            reason = f"{letter.error_class}: {letter.message}"
             result.outcomes.append(
-                EventOutcome(letter.record, "dead_lettered", "other",
-                             reason=f"{letter.error_class}: {letter.message}")
-            )  # fmt: skip
-            self.metrics.dead_letters.labels(reason=letter.error_class).inc()
+                EventOutcome(letter.record, "dead_lettered", source, reason=reason)
+            )
+            self.metrics.dead_letters.labels(reason=letter.error_class, source=source).inc()
         self.health.resumed()
         self.metrics.batch_attempts.set(0)
         self.metrics.ingestion_paused.set(0)

@@ -20,9 +20,12 @@ class Metrics:
             registry=r,
         )
         self.dead_letters = Counter(
-            "jobingest_dead_letters", "Events sent to the dead-letter topic, by error class.",
-            ["reason"], registry=r,
-        )  # fmt: skip
+            "jobingest_dead_letters",
+            "Events sent to the dead-letter topic, by error class and the source the record "
+            "named (other when it named none).",
+            ["reason", "source"],
+            registry=r,
+        )
         self.batch_retries = Counter(
             "jobingest_batch_retries", "Batch attempts that failed transiently and were retried.",
             ["error"], registry=r,

@@ -1,9 +1,12 @@
-"""Dead-letter tools: list by error class, show one, and redrive to the original topic.
+"""Dead-letter tools: list by original record, show one, export, and redrive to the original
+topic.
 
 Redrive republishes the original key, value and headers (the ``dlq.*`` headers dropped) and
 counts redrives in ``jobingest-redrive-count``; a letter redriven ``max_redrives`` times is
 refused (loop guard). What was redriven is remembered in PostgreSQL, so running redrive
-twice does not send twice unless forced.
+twice does not send twice unless forced. Letters whose failure is in their own bytes
+(:mod:`worker.ops.redrive_policy`) are refused by class unless forced; ``export`` writes
+their payloads as JSON lines to edit and publish again.
 
 A *truncated* letter (``dlq.truncated=true``: the original was too large to dead-letter
 whole) is shown with its original size and SHA-256; redrive re-reads the original from the
@@ -14,20 +17,28 @@ is still retained and its SHA-256 matches, else refuses the letter with the reas
 from __future__ import annotations
 
 import hashlib
+import json
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka.errors import MessageSizeTooLargeError
 from aiokafka.structs import ConsumerRecord
 
 from worker.dlq import TRUNCATED_HEADER
 from worker.kafka_admin import KafkaAdmin
+from worker.ops.redrive_policy import (
+    REDRIVE_COUNT_HEADER,
+    REDRIVE_OF_HEADER,
+    generation,
+    origin,
+    refusal,
+)
 from worker.store import Conn
 
 MAX_ORIGINAL_BYTES = 100 * 1024 * 1024
-
-REDRIVE_COUNT_HEADER = "jobingest-redrive-count"
 
 
 def headers_of(record: ConsumerRecord) -> dict[str, str]:
@@ -81,6 +92,58 @@ def summarize(letters: list[ConsumerRecord]) -> list[dict[str, Any]]:
         group["count"] += 1
         group["last"] = where
     return sorted(groups.values(), key=lambda g: -g["count"])
+
+
+def _origin_order(where: str) -> tuple[str, int, int]:
+    topic, _, rest = where.partition(":")
+    partition, _, offset = rest.partition(":")
+    digits = (partition.isdigit() and offset.isdigit()) or False
+    return topic, int(partition) if digits else -1, int(offset) if digits else -1
+
+
+def by_original(letters: list[ConsumerRecord]) -> list[dict[str, Any]]:
+    """Dead letters grouped by the record they come from: an original and the dead letters of
+    its redrive copies together, each letter with its generation (0: the original)."""
+    groups: dict[str, dict[str, Any]] = {}
+    for record in letters:
+        headers = headers_of(record)
+        first = origin(headers)
+        where = f"{record.partition}:{record.offset}"
+        group = groups.setdefault(
+            first, {"original": first, "count": 0, "first": where, "last": where, "letters": []}
+        )
+        group["count"] += 1
+        group["last"] = where
+        group["error_class"] = headers.get("dlq.error.class", "unknown")  # the latest one
+        group["letters"].append(
+            {"at": where, "generation": generation(headers), "error_class": group["error_class"]}
+        )
+    for group in groups.values():
+        group["generations"] = max(letter["generation"] for letter in group["letters"])
+    return sorted(groups.values(), key=lambda g: _origin_order(g["original"]))
+
+
+def export_lines(letters: list[ConsumerRecord]) -> tuple[list[str], Counter[str]]:
+    """The letters' payloads as JSON lines to edit and `jobingest publish` again (one line
+    each, in the order given), and how many were skipped for what reason."""
+    lines: list[str] = []
+    skipped: Counter[str] = Counter()
+    for record in letters:
+        if record.value is None:
+            skipped["tombstone: no payload"] += 1
+        elif is_truncated(record):
+            skipped["truncated: `dlq redrive` re-reads its original"] += 1
+        else:
+            try:
+                text = record.value.decode("utf-8")
+            except UnicodeDecodeError:
+                skipped["not UTF-8"] += 1
+                continue
+            try:  # one line each: a parseable payload compacted, any other kept on one line
+                lines.append(json.dumps(json.loads(text), ensure_ascii=False))
+            except ValueError:
+                lines.append(" ".join(text.splitlines()))
+    return lines, skipped
 
 
 def describe(record: ConsumerRecord) -> dict[str, Any]:
@@ -158,6 +221,8 @@ class RedriveReport:
     already_redriven: list[str] = field(default_factory=list)
     loop_guarded: list[str] = field(default_factory=list)
     unrecoverable: list[str] = field(default_factory=list)  # truncated, original gone
+    # error class -> letters refused because a redrive cannot fix that class
+    refused: dict[str, list[str]] = field(default_factory=dict)
 
 
 async def redrive(
@@ -201,8 +266,11 @@ async def redrive(
             where = f"{record.partition}:{record.offset}"
             headers = headers_of(record)
             count = int(headers.get(REDRIVE_COUNT_HEADER, "0") or 0)
+            error = headers.get("dlq.error.class", "unknown")
             if (record.partition, record.offset) in done and not force:
                 report.already_redriven.append(where)
+            elif refusal(error) is not None and not force:
+                report.refused.setdefault(error, []).append(where)
             elif count >= max_redrives:
                 report.loop_guarded.append(where)
             else:
@@ -219,15 +287,25 @@ async def redrive(
                     original = [
                         (k, v)
                         for k, v in (source.headers or ())
-                        if not k.startswith("dlq.") and k != REDRIVE_COUNT_HEADER
+                        if not k.startswith("dlq.")
+                        and k not in (REDRIVE_COUNT_HEADER, REDRIVE_OF_HEADER)
                     ]
                     original.append((REDRIVE_COUNT_HEADER, str(count + 1).encode()))
-                    await producer.send_and_wait(
-                        headers["dlq.original.topic"],
-                        value=source.value,
-                        key=source.key,
-                        headers=original,
-                    )
+                    first = (REDRIVE_OF_HEADER, origin(headers).encode())
+                    try:
+                        await producer.send_and_wait(
+                            headers["dlq.original.topic"],
+                            value=source.value,
+                            key=source.key,
+                            headers=[*original, first],
+                        )
+                    except MessageSizeTooLargeError:  # a record at the topic's limit: the
+                        await producer.send_and_wait(  # copy is listed on its own
+                            headers["dlq.original.topic"],
+                            value=source.value,
+                            key=source.key,
+                            headers=original,
+                        )
                     await conn.execute(
                         'INSERT INTO jobingest_redrives (dlq_topic, partition, "offset") VALUES ($1, $2, $3) '
                         "ON CONFLICT DO NOTHING",
