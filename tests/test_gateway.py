@@ -492,3 +492,53 @@ async def test_search_modes_filters_and_cursor_pages(
     )
     assert {r.status_code for r in burst} == {200}
     assert len({json.dumps(r.json()["results"], sort_keys=True) for r in burst}) == 1
+
+
+async def test_the_gateway_logs_start_stop_and_one_access_line_per_request(
+    settings: Settings, tmp_path: Path
+) -> None:
+    conn = await asyncpg.connect(settings.require_database())
+    try:  # the jobs table a worker would have created
+        await migrate(conn, "hash-v1", 384)
+    finally:
+        await conn.close()
+    log = tmp_path / "gw.log"
+    gw = Gateway(settings, log)
+    await gw.ready()
+    secret_title = "Unmistakable Body Title 7f3a"
+    async with httpx.AsyncClient(base_url=gw.url, headers=HEADERS, timeout=60) as client:
+        posted = await client.post(
+            "/v1/events",
+            json=job_event("logged-1", title=secret_title),
+            headers={"X-Request-ID": "rid-1"},
+        )
+        found = await client.get("/v1/jobs/greenhouse/no/such", params={"q": "private query"})
+        refused = await client.get(
+            "/v1/jobs/search", params={"q": "x"}, headers={"X-API-Key": "wrong-key"}
+        )
+        nul = await client.get("/v1/jobs/search%00")
+    assert (posted.status_code, found.status_code, refused.status_code, nul.status_code) == (
+        202,
+        404,
+        401,
+        422,
+    )
+    gw.stop()
+    text = log.read_text()
+    lines = [json.loads(line) for line in text.splitlines() if line.startswith("{")]
+    start = next(line for line in lines if line["message"] == "gateway started")
+    assert start["address"].endswith(f":{gw.port}") and "api-key" in start["auth"]
+    assert start["limits"]["max_batch"] == 500
+    assert any(line["message"] == "gateway stopped" for line in lines)
+    requests = [line for line in lines if line["message"] == "request"]
+    by_id = {line["request_id"]: line for line in requests}
+    post = by_id["rid-1"]
+    assert (post["method"], post["route"], post["status"]) == ("POST", "/v1/events", 202)
+    assert post["bytes_in"] > 100 and post["bytes_out"] > 0 and post["duration_ms"] > 0
+    for response in (found, refused, nul):
+        line = by_id[response.headers["x-request-id"]]
+        assert line["status"] == response.status_code
+    assert by_id[found.headers["x-request-id"]]["route"] == "/v1/jobs/{source}/{external_id:path}"
+    assert len(requests) == 4 + 1  # the four calls and the readiness probe's /healthz
+    for secret in (KEY, "wrong-key", key_digest(KEY), secret_title, "private query", "no/such"):
+        assert secret not in text

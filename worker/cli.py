@@ -905,7 +905,7 @@ def gateway(
     configure_logging(settings.log_level)
     server = GracefulServer(
         uvicorn.Config(
-            create_app(settings),
+            create_app(settings, host),
             host=host,
             port=settings.gateway_port,
             log_level="warning",

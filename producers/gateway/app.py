@@ -19,19 +19,23 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from producers.gateway import errors
-from producers.gateway.resources import GatewayMetrics, Resources
+from producers.gateway.observe import Observe, log, startup_facts
+from producers.gateway.resources import Resources
 from producers.gateway.routers import events, health, jobs
 from schemas import job_event_adapter
 from worker.api import Settings
 
 
-def create_app(settings: Settings) -> FastAPI:
+def create_app(settings: Settings, host: str = "0.0.0.0") -> FastAPI:
     resources = Resources(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        started = time.monotonic()
         async with resources.opened():
+            log.info("gateway started", extra=startup_facts(settings, host, settings.gateway_port))
             yield
+        log.info("gateway stopped", extra={"uptime_s": round(time.monotonic() - started, 1)})
 
     app = FastAPI(title="jobingest gateway", version="1", lifespan=lifespan)
     app.state.resources = resources
@@ -39,38 +43,10 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(jobs.router)
     app.include_router(health.router)
 
-    app.add_middleware(Observe, metrics=resources.metrics)
-    errors.install(app)  # outermost: request ids and the last line of defence
+    errors.install(app)  # request ids and the last line of defence
+    app.add_middleware(Observe, metrics=resources.metrics)  # outermost: sees every answer
     app.openapi = lambda: openapi(app, settings)  # type: ignore[method-assign]
     return app
-
-
-class Observe:
-    """Request count and latency per route (pure ASGI: nothing buffered)."""
-
-    def __init__(self, app: Any, metrics: GatewayMetrics) -> None:
-        self.app = app
-        self.metrics = metrics
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started = time.perf_counter()
-        status = 500
-
-        async def send_status(message: Any) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_status)
-        finally:
-            path = getattr(scope.get("route"), "path", "unmatched")
-            self.metrics.requests.labels(path, scope["method"], str(status)).inc()
-            self.metrics.latency.labels(path).observe(time.perf_counter() - started)
 
 
 def openapi(app: FastAPI, settings: Settings) -> dict[str, Any]:
