@@ -150,6 +150,7 @@ class IngestConsumer:
                 )
                 records = [record for batch in fetched.values() for record in batch]
                 if records:
+                    self.health.kafka_answered()
                     await self._run_batch(records, None)
         finally:
             self._drop_ahead()
@@ -289,11 +290,15 @@ class IngestConsumer:
             )  # fmt: skip
 
     async def report_lag(self) -> None:
-        """Lag per assigned partition: the log end offset minus our committed offset."""
+        """Lag per assigned partition: the log end offset minus our committed offset. Without
+        partitions, a metadata request. Either, answered, is a sign of the broker's health."""
         assigned = list(self.consumer.assignment())
         if not assigned:
+            if await self.consumer._client.force_metadata_update():
+                self.health.kafka_answered()
             return
         ends = await self.consumer.end_offsets(assigned)
+        self.health.kafka_answered()
         total = 0
         for tp, end in ends.items():
             if tp not in self.committed:
@@ -302,4 +307,3 @@ class IngestConsumer:
             total += lag
             self.metrics.consumer_lag.labels(topic=tp.topic, partition=str(tp.partition)).set(lag)
         self.health.report_lag(total)
-        self.metrics.stalled_seconds.set(self.health.stalled_s())

@@ -1,5 +1,7 @@
 """Whether ingestion is making progress: paused by a configuration problem or an outage, or
-stalled (no commit for too long while events wait). ``/readyz`` reports it."""
+stalled (no commit for too long while events wait), and whether the broker still answers
+(a successful fetch, metadata or offsets request within ``kafka_unreachable_s``).
+``/readyz`` reports both."""
 
 from __future__ import annotations
 
@@ -15,6 +17,8 @@ class IngestHealth:
     last_commit: float = field(default_factory=time.monotonic)
     lag: int = 0
     waiting_since: float | None = None  # when lag last became > 0
+    kafka_unreachable_s: float = 15.0
+    kafka_last_ok: float = field(default_factory=time.monotonic)
 
     def pause(self, cause: str) -> None:
         self.paused = cause
@@ -49,3 +53,22 @@ class IngestHealth:
                 f"(batch attempt {self.attempts})"
             )
         return "ok"
+
+    def kafka_answered(self) -> None:
+        """A fetch, metadata or offsets request succeeded."""
+        self.kafka_last_ok = time.monotonic()
+
+    def kafka_silent_s(self) -> float:
+        return max(time.monotonic() - self.kafka_last_ok, 0.0)
+
+    def kafka_connected(self) -> bool:
+        return self.kafka_silent_s() <= self.kafka_unreachable_s
+
+    def kafka_check(self) -> str:
+        if self.kafka_connected():
+            return "ok"
+        return (
+            f"unreachable: no successful fetch or metadata request for "
+            f"{self.kafka_silent_s():.0f}s (JOBINGEST_KAFKA_UNREACHABLE_S="
+            f"{self.kafka_unreachable_s:g})"
+        )

@@ -64,6 +64,17 @@ class Metrics:
             "jobingest_consumer_lag", "High watermark minus committed offset.",
             ["topic", "partition"], registry=r,
         )  # fmt: skip
+        self.kafka_connected = Gauge(
+            "jobingest_kafka_connected",
+            "1 while the broker answered a fetch, metadata or offsets request within "
+            "JOBINGEST_KAFKA_UNREACHABLE_S, else 0.",
+            registry=r,
+        )
+        self.kafka_silent_seconds = Gauge(
+            "jobingest_kafka_silent_seconds",
+            "Seconds since the broker last answered a fetch, metadata or offsets request.",
+            registry=r,
+        )
         self.assigned_partitions = Gauge(
             "jobingest_assigned_partitions", "Partitions assigned to this worker.", registry=r
         )

@@ -17,6 +17,7 @@ from worker.embedders import Embedder, build_embedder
 from worker.errors import Disposition, classify, describe
 from worker.health import IngestHealth
 from worker.isolation import BatchRunner
+from worker.logs import flush_repeats
 from worker.metrics import Metrics
 from worker.migrations import migrate
 from worker.pipeline import BatchProcessor
@@ -29,6 +30,7 @@ log = logging.getLogger("jobingest.worker")
 
 LEDGER_PRUNE_INTERVAL_S = 3600.0
 GAUGE_INTERVAL_S = 1.0
+KAFKA_PROBE_TIMEOUT_S = 5.0
 BACKFILL_INTERVAL_S = 2.0
 CLUSTER_GAUGE_INTERVAL_S = 30.0
 
@@ -37,7 +39,13 @@ class WorkerRuntime:
     def __init__(self, settings: Settings, metrics: Metrics) -> None:
         self.settings = settings
         self.metrics = metrics
-        self.health = IngestHealth(settings.stall_timeout_s)
+        self.health = health = IngestHealth(
+            settings.stall_timeout_s, kafka_unreachable_s=settings.kafka_unreachable_s
+        )
+        # computed when scraped: never a value frozen by a sampler waiting on the broker
+        metrics.stalled_seconds.set_function(health.stalled_s)
+        metrics.kafka_silent_seconds.set_function(health.kafka_silent_s)
+        metrics.kafka_connected.set_function(lambda: int(health.kafka_connected()))
         self.stopping = asyncio.Event()
         self.pool: asyncpg.Pool | None = None
         self.embedder: Embedder | None = None
@@ -178,15 +186,26 @@ class WorkerRuntime:
             await asyncio.sleep(CLUSTER_GAUGE_INTERVAL_S)
 
     async def _sample_gauges(self) -> None:
+        """Every second: pool, lag (or a metadata request, which tells whether the broker
+        answers), and a line when the broker stops or starts answering."""
         assert self.pool is not None and self.consumer is not None
+        connected = True
         while True:
             size = self.pool.get_size()
             self.metrics.db_pool_size.set(size)
             self.metrics.db_pool_in_use.set(size - self.pool.get_idle_size())
             try:
-                await self.consumer.report_lag()
+                async with asyncio.timeout(KAFKA_PROBE_TIMEOUT_S):
+                    await self.consumer.report_lag()
             except Exception as exc:  # the broker may be away; the next round tries again
-                log.debug("lag not reported: %s", exc)
+                log.debug("lag not reported: %s", describe(exc))
+            if connected != self.health.kafka_connected():
+                connected = self.health.kafka_connected()
+                if connected:
+                    log.info("Kafka answers again")
+                else:
+                    log.warning("Kafka %s", self.health.kafka_check())
+            flush_repeats()
             await asyncio.sleep(GAUGE_INTERVAL_S)
 
     async def stop(self) -> None:
@@ -228,7 +247,7 @@ class WorkerRuntime:
         if consumer is None or not consumer.joined:
             checks["kafka"] = "not joined to the consumer group yet"
         else:
-            checks["kafka"] = "ok"
+            checks["kafka"] = self.health.kafka_check()
         checks["ingestion"] = self.health.check()
         checks["migrations"] = "ok" if self.migrated else "not run yet"
         if self.pool is None:

@@ -83,6 +83,8 @@ class Settings(BaseSettings):
     shutdown_timeout_s: float = Field(default=30.0, gt=0)
     max_batch_attempts: int = Field(default=3, ge=1, le=100)
     stall_timeout_s: float = Field(default=600.0, gt=0)
+    # /readyz fails after this long without a successful fetch, metadata or offsets request
+    kafka_unreachable_s: float = Field(default=15.0, gt=0)
     ledger_retention_days: int = Field(default=30, ge=1)
     # a batch of PIPELINE_MIN_EVENTS or more is written in this many transactions at once,
     # split by company (worker.pipeline); each takes a pool connection
