@@ -4,7 +4,7 @@ COPY pyproject.toml constraints.txt README.md ./
 COPY schemas ./schemas
 COPY producers ./producers
 COPY worker ./worker
-RUN pip install --no-cache-dir -c constraints.txt . && useradd --system jobingest
+RUN pip install --no-cache-dir -c constraints.txt ".[tracing]" && useradd --system jobingest
 USER jobingest
 EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \

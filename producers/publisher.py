@@ -1,10 +1,16 @@
-"""JobEventPublisher: validated, keyed, acknowledged publishing of job events to Kafka."""
+"""JobEventPublisher: validated, keyed, acknowledged publishing of job events to Kafka.
+
+With an OpenTelemetry SDK configured (globally, or a ``tracer_provider`` given), each send is a
+producer span and its W3C ``traceparent`` (and ``tracestate``) go into the record's headers,
+so the worker's batch span links to it; without one, nothing is traced and nothing added.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any, Self
 
 from aiokafka import AIOKafkaProducer
@@ -71,6 +77,43 @@ def kafka_headers(event: AnyJobEvent, idempotency_key: str) -> list[tuple[str, b
     ]
 
 
+def _tracer_for(tracer_provider: Any) -> Any:
+    """A tracer when an SDK is configured (given, or set globally), else None."""
+    try:
+        from opentelemetry import trace
+    except ImportError:  # tracing is optional
+        return None
+    provider = tracer_provider or trace.get_tracer_provider()
+    if isinstance(provider, trace.ProxyTracerProvider | trace.NoOpTracerProvider):
+        return None
+    return provider.get_tracer("jobingest.publisher")
+
+
+@contextlib.contextmanager
+def _producer_span(tracer: Any, topic: str, headers: list[tuple[str, bytes]]) -> Iterator[None]:
+    """A producer span around a send, its context written into ``headers``."""
+    if tracer is None:
+        yield
+        return
+    from opentelemetry.propagate import inject
+    from opentelemetry.trace import SpanKind
+
+    with tracer.start_as_current_span(
+        f"{topic} publish",
+        kind=SpanKind.PRODUCER,
+        attributes={
+            "messaging.system": "kafka",
+            "messaging.destination.name": topic,
+            "messaging.operation.type": "send",
+        },
+    ):
+        carrier: dict[str, str] = {}
+        inject(carrier)
+        named = {name for name, _ in headers}
+        headers += [(k, v.encode()) for k, v in carrier.items() if k not in named]
+        yield
+
+
 class JobEventPublisher:
     """Async publisher. ``acks=all`` and the idempotent producer; at most ``max_in_flight``
     unacknowledged sends, so a fast caller waits instead of growing an unbounded buffer."""
@@ -83,9 +126,12 @@ class JobEventPublisher:
         max_in_flight: int = 5_000,
         linger_ms: int = 10,
         request_timeout_ms: int = 30_000,
+        tracer_provider: Any = None,
         **producer_options: Any,
     ) -> None:
         self.topic = topic
+        self._tracer_provider = tracer_provider
+        self._tracer: Any = None
         self._producer = AIOKafkaProducer(
             bootstrap_servers=bootstrap_servers,
             acks="all",
@@ -103,6 +149,7 @@ class JobEventPublisher:
     async def start(self) -> None:
         if not self._started:
             await self._producer.start()
+            self._tracer = _tracer_for(self._tracer_provider)
             self._started = True
 
     async def close(self) -> None:
@@ -142,9 +189,10 @@ class JobEventPublisher:
             headers += [(k, v) for k, v in extra_headers.items() if k not in named]
         await self._slots.acquire()
         try:
-            future: asyncio.Future[RecordMetadata] = await self._producer.send(
-                self.topic, value=value, key=event.kafka_key.encode(), headers=headers
-            )
+            with _producer_span(self._tracer, self.topic, headers):
+                future: asyncio.Future[RecordMetadata] = await self._producer.send(
+                    self.topic, value=value, key=event.kafka_key.encode(), headers=headers
+                )
         except BaseException:
             self._slots.release()
             raise

@@ -18,6 +18,8 @@ from worker.read import (
 )
 from worker.settings import Settings, load_settings
 from worker.store import connect, create_pool
+from worker.tracing import configure as configure_tracing
+from worker.tracing import provider as tracer_provider
 
 __all__ = [
     "EXPORT_COLUMNS",
@@ -27,6 +29,7 @@ __all__ = [
     "SearchFilters",
     "Settings",
     "build_embedder",
+    "configure_tracing",
     "connect",
     "create_pool",
     "export_rows",
@@ -34,4 +37,5 @@ __all__ = [
     "has_jobs_table",
     "load_settings",
     "search_jobs",
+    "tracer_provider",
 ]

@@ -109,8 +109,29 @@ def worker(
         http_port=http_port,
     )  # fmt: skip
     secrets = [settings.embedder_api_key.get_secret_value()] if settings.embedder_api_key else []
+    _traced("jobingest-worker", settings.batch_max_records)
     configure_logging(settings.log_level, secrets)
-    raise typer.Exit(run(serve(settings)))
+    try:
+        code = run(serve(settings))
+    finally:
+        _untraced()
+    raise typer.Exit(code)
+
+
+def _traced(service: str, max_links: int = 1000) -> None:
+    """OpenTelemetry on when the OTEL_* variables ask for it; a mistake exits 2."""
+    from worker.tracing import configure
+
+    try:
+        configure(service, max_links)
+    except ConfigError as exc:
+        raise fail(str(exc), 2) from None
+
+
+def _untraced() -> None:
+    from worker.tracing import shutdown
+
+    shutdown()
 
 
 @app.command()
@@ -145,7 +166,11 @@ def publish(
             async with JobEventPublisher(servers, settings.topic) as publisher:
                 return await publish_lines(publisher, lines, lambda n: bar.advance(task, n))
 
-    summary = run(publish_all())
+    _traced("jobingest-publish")
+    try:
+        summary = run(publish_all())
+    finally:
+        _untraced()
     for number, reason in summary.rejected:
         err.print(f"line {number}: rejected: {reason}")
     out.print(
@@ -902,6 +927,7 @@ def gateway(
     if not settings.gateway_key_hashes:
         raise fail("JOBINGEST_GATEWAY_API_KEYS is empty: set it to the SHA-256 digests of the accepted keys "
                    "(comma-separated; `jobingest hash-key KEY` prints one)", 2)  # fmt: skip
+    _traced("jobingest-gateway")
     configure_logging(settings.log_level)
     server = GracefulServer(
         uvicorn.Config(
@@ -913,7 +939,10 @@ def gateway(
             timeout_graceful_shutdown=int(settings.gateway_publish_timeout_s) + 5,
         )
     )
-    run(server.serve())
+    try:
+        run(server.serve())
+    finally:
+        _untraced()
     raise typer.Exit(0 if server.started else 2)
 
 
@@ -1025,6 +1054,20 @@ def bench(
     raise typer.Exit(
         run_bench(events, naive_events, partitions, local_events, backlog_events, output, indexes)
     )
+
+
+@bench_app.command("tracing")
+def bench_tracing(
+    events: Annotated[int, typer.Option(help="Events per run.")] = 50_000,
+    rounds: Annotated[int, typer.Option(min=1, help="Runs of each, off and on alternating.")] = 2,
+    output: Annotated[Path, typer.Option(help="Where tracing.json and .md go.")] = Path(
+        "bench-results"
+    ),
+) -> None:
+    """The worker's rate with tracing off and on (every span exported), in the same run."""
+    from worker.bench.tracing import run_tracing_bench
+
+    raise typer.Exit(run_tracing_bench(events, rounds, output))
 
 
 @bench_app.command("duplicates")

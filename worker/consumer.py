@@ -24,6 +24,7 @@ from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
 from aiokafka.errors import CommitFailedError, IllegalStateError
 from aiokafka.structs import ConsumerRecord
 
+from worker import tracing
 from worker.decode import Decoded, Rejected
 from worker.digest import digest_ahead
 from worker.health import IngestHealth
@@ -233,6 +234,10 @@ class IngestConsumer:
             self.consumer.resume(*self.consumer.assignment())
 
     async def _handle(self, records: list[ConsumerRecord], digested: _Digest | None) -> None:
+        with tracing.batch_span(records):
+            await self._handle_traced(records, digested)
+
+    async def _handle_traced(self, records: list[ConsumerRecord], digested: _Digest | None) -> None:
         started = time.perf_counter()
         result = await self.runner.run(records, await digested if digested else None)
         offsets: dict[TopicPartition, int] = {}
@@ -241,7 +246,8 @@ class IngestConsumer:
             offsets[tp] = max(offsets.get(tp, 0), record.offset + 1)
         commit_started = time.perf_counter()
         try:
-            await self.consumer.commit(offsets)
+            with tracing.span("commit", partitions=len(offsets)):
+                await self.consumer.commit(offsets)
         except (CommitFailedError, IllegalStateError) as exc:
             # The group moved on; the new owner re-reads these events and the ledger makes
             # that a no-op. Not an error worth crashing for.
@@ -285,6 +291,7 @@ class IngestConsumer:
                 extra={"topic": item.record.topic, "partition": item.record.partition,
                        "offset": item.record.offset,
                        "event_id": str(item.event.event_id) if item.event else None,
+                       "event_trace_id": tracing.trace_id_of(item.record),
                        "idempotency_key": item.idempotency_key, "outcome": item.outcome,
                        "reason": item.reason},
             )  # fmt: skip

@@ -4,7 +4,8 @@ A dead letter always gets out. The producer's ``max_request_size`` is sized from
 topic's ``max.message.bytes`` at start-up. When the original record plus the ``dlq.*``
 headers is still too large, a *truncated* letter is published instead: the original key, a
 prefix of the value, the ``dlq.*`` headers plus ``dlq.truncated=true``,
-``dlq.original.size`` and ``dlq.original.sha256`` (the original headers are dropped).
+``dlq.original.size`` and ``dlq.original.sha256`` (the original headers are dropped, except
+its W3C trace context).
 ``jobingest dlq redrive`` re-reads a truncated letter's original from the source topic.
 A tombstone (null value) stays null.
 """
@@ -27,6 +28,7 @@ from worker.pipeline import DeadLetter
 MAX_ERROR_MESSAGE_CHARS = 1_000
 TRUNCATED_VALUE_BYTES = 16 * 1024
 TRUNCATED_HEADER = "dlq.truncated"  # the names are the contract in schemas.asyncapi
+TRACE_HEADERS = ("traceparent", "tracestate")
 Headers = list[tuple[str, bytes]]
 Letter = tuple[bytes | None, bytes | None, Headers]
 
@@ -68,7 +70,9 @@ def truncated_letter(letter: DeadLetter, value_budget: int) -> tuple[bytes | Non
     own["dlq.original.size"] = str(len(value))
     own["dlq.original.sha256"] = hashlib.sha256(value).hexdigest()
     own["dlq.original.headers"] = str(len(record.headers or ()))
-    return value[: max(value_budget, 0)], _encoded(own)
+    # the original headers are dropped, but not its trace context (worker.tracing)
+    kept = [(k, v) for k, v in (record.headers or ()) if k in TRACE_HEADERS and v is not None]
+    return value[: max(value_budget, 0)], _encoded(own) + kept
 
 
 def letter_size(key: bytes | None, value: bytes | None, headers: Headers) -> int:

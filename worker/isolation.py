@@ -29,6 +29,7 @@ import random
 
 from aiokafka.structs import ConsumerRecord
 
+from worker import tracing
 from worker.decode import Decoded, Rejected, decode, named_source
 from worker.dlq import DeadLetterPublisher
 from worker.errors import Disposition, EveryRecordFails, classify, describe
@@ -85,15 +86,18 @@ class BatchRunner:
         digests a batch ahead; decoded here otherwise)."""
         result = BatchResult()
         decoded: list[Decoded] = []
-        if digested is None:
-            digested = [decode(record) for record in records]
-        for item in digested:
-            if isinstance(item, Rejected):
-                result.letters.append(DeadLetter(item.record, item.error_class, item.message))
-            else:
-                decoded.append(item)
+        with tracing.span("decode", ahead=digested is not None):
+            if digested is None:
+                digested = [decode(record) for record in records]
+            for item in digested:
+                if isinstance(item, Rejected):
+                    result.letters.append(DeadLetter(item.record, item.error_class, item.message))
+                else:
+                    decoded.append(item)
         result.merge(await self._apply(decoded))
-        await self._publish(result.letters)
+        if result.letters:
+            with tracing.span("dead letters", count=len(result.letters)):
+                await self._publish(result.letters)
         for letter in result.letters:
             source = named_source(letter.record.value)
             reason = f"{letter.error_class}: {letter.message}"

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from pythonjsonlogger.json import JsonFormatter
 
+from worker.tracing import TraceIds
+
 _URL_PASSWORD = re.compile(r"(://[^:/@\s]+:)([^@/\s]+)(@)")
 
 
@@ -136,6 +138,7 @@ def configure_logging(level: str, secrets: Iterable[str] = ()) -> None:
     handler.addFilter(RedactSecrets(secrets))
     handler.addFilter(StartupRaceIsExpected())
     handler.addFilter(_aggregator)
+    handler.addFilter(TraceIds())  # trace_id and span_id inside a span, when tracing is on
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.WARNING)

@@ -21,7 +21,7 @@ import asyncpg
 from aiokafka.structs import ConsumerRecord
 
 from schemas import AnyJobEvent
-from worker import plan, store
+from worker import plan, store, tracing
 from worker.decode import Decoded, Rejected
 from worker.embedders import Embedder, Vector
 from worker.errors import EmbedderMisconfigured, EmbedderRejected, EmbedderUnavailable
@@ -29,6 +29,8 @@ from worker.metrics import Metrics
 from worker.plan import Identity
 from worker.settings import Settings
 from worker.store import Conn
+
+STAGE_SPANS = {"database": "write"}  # a stage's span name, where it differs from its metric's
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +118,8 @@ class BatchProcessor:
     def _stage(self, name: str) -> Iterator[None]:
         started = time.perf_counter()
         try:
-            yield
+            with tracing.span(STAGE_SPANS.get(name, name)):
+                yield
         finally:
             self.metrics.stage_duration.labels(stage=name).observe(time.perf_counter() - started)
 

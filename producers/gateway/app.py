@@ -23,7 +23,7 @@ from producers.gateway.observe import Observe, log, startup_facts
 from producers.gateway.resources import Resources
 from producers.gateway.routers import events, health, jobs
 from schemas import job_event_adapter
-from worker.api import Settings
+from worker.api import Settings, tracer_provider
 
 
 def create_app(settings: Settings, host: str = "0.0.0.0") -> FastAPI:
@@ -45,6 +45,15 @@ def create_app(settings: Settings, host: str = "0.0.0.0") -> FastAPI:
 
     errors.install(app)  # request ids and the last line of defence
     app.add_middleware(Observe, metrics=resources.metrics)  # outermost: sees every answer
+    if tracer_provider() is not None:  # a server span per request, around all of the above
+        from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+
+        FastAPIInstrumentor.instrument_app(
+            app,
+            tracer_provider=tracer_provider(),
+            excluded_urls="healthz,readyz,metrics",
+            exclude_spans=["receive", "send"],
+        )
     app.openapi = lambda: openapi(app, settings)  # type: ignore[method-assign]
     return app
 

@@ -16,7 +16,7 @@ from prometheus_client import CollectorRegistry, Counter, Histogram
 from producers.gateway import idempotency
 from producers.gateway.access import RateLimiter
 from producers.publisher import JobEventPublisher
-from worker.api import Embedder, Settings, build_embedder, create_pool
+from worker.api import Embedder, Settings, build_embedder, create_pool, tracer_provider
 
 log = logging.getLogger("jobingest.gateway")
 
@@ -61,7 +61,10 @@ class Resources:
         limit = s.gateway_publish_timeout_s
         async with AsyncExitStack() as stack:
             publisher = JobEventPublisher(
-                s.require_kafka(), s.topic, request_timeout_ms=int(limit * 1000)
+                s.require_kafka(),
+                s.topic,
+                request_timeout_ms=int(limit * 1000),
+                tracer_provider=tracer_provider(),
             )
             await publisher.start()
             stack.push_async_callback(self._close_publisher, publisher, limit)
