@@ -73,14 +73,19 @@ async def test_a_stopped_broker_is_seen_and_recovered_from_with_nothing_lost(
     topic = "jobs.outage"
     port = free_port()
     log = tmp_path / "worker.log"
-    worker = WorkerProcess(
-        {"KAFKA_BOOTSTRAP_SERVERS": servers, "DATABASE_URL": database, "JOBINGEST_TOPIC": topic,
-         "JOBINGEST_GROUP_ID": "outage", "JOBINGEST_EMBEDDER": "hash",
-         "JOBINGEST_HTTP_PORT": str(port), "JOBINGEST_BATCH_MAX_WAIT_MS": "50",
-         "JOBINGEST_SESSION_TIMEOUT_MS": "6000", "JOBINGEST_KAFKA_UNREACHABLE_S": str(UNREACHABLE_S),
-         "JOBINGEST_SIGNAL_PROCESSES": "0"},
-        log,
-    )  # fmt: skip
+    env = {
+        "KAFKA_BOOTSTRAP_SERVERS": servers,
+        "DATABASE_URL": database,
+        "JOBINGEST_TOPIC": topic,
+        "JOBINGEST_GROUP_ID": "outage",
+        "JOBINGEST_EMBEDDER": "hash",
+        "JOBINGEST_HTTP_PORT": str(port),
+        "JOBINGEST_BATCH_MAX_WAIT_MS": "50",
+        "JOBINGEST_SESSION_TIMEOUT_MS": "6000",
+        "JOBINGEST_KAFKA_UNREACHABLE_S": str(UNREACHABLE_S),
+        "JOBINGEST_SIGNAL_PROCESSES": "0",
+    }
+    worker = WorkerProcess(env, log)
     try:
         await ensure_topics(servers, {topic: 2, f"{topic}.dlq": 2})
         worker.start()

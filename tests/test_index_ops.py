@@ -63,3 +63,29 @@ async def test_an_interrupted_build_is_cleaned_up_and_rows_written_meanwhile_are
         await embedder.embed_query("x"),
     )
     assert "jobs_embedding_hnsw" in " ".join(r[0] for r in plan)
+
+
+async def test_index_status_is_a_table_and_json_on_request(database: str) -> None:
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from tests.support import ROOT
+
+    conn = await asyncpg.connect(database)
+    try:
+        await migrate(conn, "hash-v1", DIMS)
+    finally:
+        await conn.close()
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        env = {**os.environ, "DATABASE_URL": database, "COLUMNS": "160"}
+        command = [sys.executable, "-m", "worker.cli", "index", "status", *args]
+        return subprocess.run(command, env=env, capture_output=True, text=True, cwd=ROOT)
+
+    table, as_json = await asyncio.gather(asyncio.to_thread(cli), asyncio.to_thread(cli, "--json"))
+    assert table.returncode == 0, table.stderr
+    assert "jobs_embedding_hnsw" in table.stdout and "valid" in table.stdout
+    assert not table.stdout.lstrip().startswith("{")
+    assert json.loads(as_json.stdout)["state"] == "valid"

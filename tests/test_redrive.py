@@ -26,8 +26,8 @@ async def test_redrive_refuses_what_it_cannot_fix_and_lists_copies_with_their_or
         (b"k3", None, []),
     ]
     with embedding_server(reject_containing="SECRET") as server:
-        s = settings.model_copy(update={"embedder": "openai", "embedder_url": server.url,
-                                        "embedder_model": "m", "embedder_dims": 16})  # fmt: skip
+        openai = {"embedder": "openai", "embedder_url": server.url, "embedder_model": "m"}
+        s = settings.model_copy(update={**openai, "embedder_dims": 16})
         await produce(
             s.require_kafka(), s.topic, [wire(e) for e in [*good, rejected, broken]] + poison
         )

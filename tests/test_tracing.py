@@ -109,10 +109,8 @@ async def test_an_event_is_traced_from_the_gateway_to_the_database_and_the_dead_
     linked = {(link.context.trace_id, link.context.span_id) for b in batches for link in b.links}
     for producer in publishes:  # every event's producer span is linked from its batch
         assert (producer.context.trace_id, producer.context.span_id) in linked
-    batch = next(
-        b for b in batches
-        if any(link.context.span_id == from_gateway.context.span_id for link in b.links)
-    )  # fmt: skip
+    gateway_event = from_gateway.context.span_id
+    batch = next(b for b in batches if any(k.context.span_id == gateway_event for k in b.links))
     children = {
         sp.name for sp in finished if sp.parent and sp.parent.span_id == batch.context.span_id
     }

@@ -455,12 +455,30 @@ def _with_connection(url: str, work: Any) -> Any:
 
 
 @index_app.command("status")
-def index_status_cmd(database_url: DatabaseOpt = None) -> None:
+def index_status_cmd(
+    database_url: DatabaseOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
+) -> None:
     """valid, invalid (an interrupted build), building (with progress) or absent."""
     from worker.ops.index import index_status
 
     url = configured(("database",), database_url=database_url).require_database()
-    print(json.dumps(_with_connection(url, index_status), default=str))
+    report = _with_connection(url, index_status)
+    if as_json:
+        out.print_json(json.dumps(report, default=str))
+        return
+    table = Table(title="vector index")
+    for column in ("index", "state", "size (MB)", "progress"):
+        table.add_column(column, justify="right" if column == "size (MB)" else "left")
+    progress = report["progress"]
+    done = (
+        f"{progress['phase']}: blocks {progress['blocks_done']}/{progress['blocks_total']}, "
+        f"tuples {progress['tuples_done']}/{progress['tuples_total']}"
+        if progress
+        else "-"
+    )
+    table.add_row(report["index"], report["state"], f"{report['size_mb']:.1f}", done)
+    out.print(table)
 
 
 @index_app.command("drop")

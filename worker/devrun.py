@@ -198,8 +198,8 @@ def _run(
     )
     if choice.note:
         _say(choice.note)
-    env = {**os.environ, **stack.env(), "JOBINGEST_EMBEDDER": choice.embedder,
-           "JOBINGEST_HTTP_PORT": str(http_port), "JOBINGEST_TOPIC": topic}  # fmt: skip
+    env = {**os.environ, **stack.env(), "JOBINGEST_EMBEDDER": choice.embedder}
+    env |= {"JOBINGEST_HTTP_PORT": str(http_port), "JOBINGEST_TOPIC": topic}
     if choice.model:
         env["JOBINGEST_EMBEDDER_MODEL"] = choice.model
     if choice.dims:

@@ -83,11 +83,18 @@ async def _one(stack: DevStack, lines: list[str], env: dict[str, str], label: st
     url = await fresh_database(stack.database_url, f"bench_trace_{label}", False)
     servers = stack.kafka_bootstrap_servers
     topic = await new_topic(servers, "bench.trace", 6)
+    group = f"bench-trace-{uuid.uuid4().hex[:6]}"
     measured = await run_workers(
-        1, servers, topic, url, f"bench-trace-{uuid.uuid4().hex[:6]}", len(lines),
-        lambda: _produce(servers, topic, lines), hnsw=False,
-        env={"JOBINGEST_CLUSTERING": "true", **env},
-    )  # fmt: skip
+        1,
+        servers,
+        topic,
+        url,
+        group,
+        len(lines),
+        lambda: _produce(servers, topic, lines),
+        hnsw=False,
+        env=env,
+    )
     return len(lines) / float(measured["seconds"])
 
 
