@@ -13,6 +13,10 @@ EVENT_HEADERS = {
     "content-type": "application/json",
     "schema-version": "The contract version of the value.",
     "event-type": "job.posted | job.updated | job.removed",
+    "traceparent": "W3C trace context of the producer span (when tracing is on); dead letters "
+    "and redrives keep it.",
+    "jobingest-redrive-count": "On a redriven copy: its generation (1 for the first redrive).",
+    "jobingest-redrive-of": "On a redriven copy: topic:partition:offset of the first original.",
 }
 # The dead-letter contract: every letter carries these; a truncated one carries TRUNCATED too.
 DLQ_HEADERS = {
