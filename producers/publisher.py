@@ -13,12 +13,12 @@ import json
 from collections.abc import Iterator, Mapping
 from typing import Any, Self
 
-from aiokafka import AIOKafkaProducer
 from aiokafka.structs import RecordMetadata
 from pydantic import ValidationError
 
 from schemas import AnyJobEvent, field_errors, parse_event, resolve_idempotency_key
 from schemas.events import SCHEMA_VERSION, clean_text
+from worker.api import KafkaTarget, connection
 
 EventInput = AnyJobEvent | Mapping[str, Any] | bytes | str
 
@@ -120,7 +120,7 @@ class JobEventPublisher:
 
     def __init__(
         self,
-        bootstrap_servers: str,
+        kafka: KafkaTarget,
         topic: str = "jobs.events",
         *,
         max_in_flight: int = 5_000,
@@ -132,8 +132,7 @@ class JobEventPublisher:
         self.topic = topic
         self._tracer_provider = tracer_provider
         self._tracer: Any = None
-        self._producer = AIOKafkaProducer(
-            bootstrap_servers=bootstrap_servers,
+        self._producer = connection(kafka).producer(
             acks="all",
             enable_idempotence=True,
             linger_ms=linger_ms,

@@ -22,7 +22,7 @@ _BACKEND: list[str] = []
 
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevStack]:
-    with DevStack(workdir=tmp_path_factory.mktemp("stack")) as services:
+    with DevStack(workdir=tmp_path_factory.mktemp("stack"), secure_kafka=True) as services:
         _BACKEND.append(str(services.kafka_backend))
         yield services
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from worker.embedders import Embedder, build_embedder
 from worker.errors import ConfigError
 from worker.http import GracefulServer
+from worker.kafka_client import KafkaConnection, KafkaTarget, connection
 from worker.read import (
     EXPORT_COLUMNS,
     SearchFilters,
@@ -26,6 +27,8 @@ __all__ = [
     "ConfigError",
     "Embedder",
     "GracefulServer",
+    "KafkaConnection",
+    "KafkaTarget",
     "SearchFilters",
     "Settings",
     "build_embedder",
@@ -33,6 +36,7 @@ __all__ = [
     "connect",
     "create_pool",
     "export_rows",
+    "connection",
     "get_job",
     "has_jobs_table",
     "load_settings",

@@ -20,8 +20,11 @@ from worker.settings import Settings
 
 def build_app(settings: Settings) -> tuple[AsgiFastStream, WorkerRuntime]:
     metrics = Metrics()
+    kafka = settings.kafka_connection()
     broker = KafkaBroker(
-        settings.require_kafka(),
+        kafka.bootstrap_servers,
+        security=kafka.faststream_security(),
+        sasl_oauth_token_provider=kafka.options().get("sasl_oauth_token_provider"),
         acks="all",
         enable_idempotence=True,
         client_id=f"jobingest-dlq-{settings.group_id}",

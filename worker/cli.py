@@ -62,13 +62,23 @@ def configured(needs: tuple[str, ...] = (), **overrides: Any) -> Settings:
     command ``needs`` ("kafka", "database") checked; a mistake exits 2 with one line."""
     try:
         settings = load_settings(**overrides)
-        if "kafka" in needs:
-            settings.require_kafka()
         if "database" in needs:
             settings.require_database()
+        if "kafka" in needs:
+            kafka_mistake(settings)
     except ConfigError as exc:
         raise fail(str(exc), 2) from None
     return settings
+
+
+def kafka_mistake(settings: Settings) -> None:
+    """Raise ConfigError when the Kafka settings cannot work (wrong password, untrusted CA,
+    protocol and listener disagree...); an unreachable broker is left to the command."""
+    from worker.kafka_probe import probe
+
+    problem = asyncio.run(probe(settings.kafka_connection()))
+    if problem is not None and problem.mistake:
+        raise ConfigError(problem.message)
 
 
 def run(coro: Any) -> Any:
@@ -145,7 +155,7 @@ def publish(
     from producers.publisher import JobEventPublisher
 
     settings = configured(("kafka",), topic=topic, kafka_bootstrap_servers=bootstrap_servers)
-    servers = settings.require_kafka()
+    servers = settings.kafka_connection()
     if file == "-":
         lines = list(sys.stdin)
     else:
@@ -524,7 +534,7 @@ def status(
         ("kafka",), topic=topic, group_id=group, kafka_bootstrap_servers=bootstrap_servers,
         database_url=database_url,
     )  # fmt: skip
-    servers = settings.require_kafka()
+    servers = settings.kafka_connection()
 
     async def gather() -> dict[str, Any]:
         async with KafkaAdmin(servers) as admin:
@@ -622,7 +632,7 @@ def replay(
         ("kafka",), topic=topic, group_id=group, kafka_bootstrap_servers=bootstrap_servers,
         database_url=database_url,
     )  # fmt: skip
-    servers = settings.require_kafka()
+    servers = settings.kafka_connection()
     if reapply and not settings.database_url:
         raise fail("--reapply needs DATABASE_URL (the workers read the reapply window from it)", 2)
     when = None
@@ -749,7 +759,7 @@ def dlq_list(
     from worker.ops.redrive_policy import refusal
 
     settings = configured(("kafka",), topic=topic, kafka_bootstrap_servers=bootstrap_servers)
-    servers = settings.require_kafka()
+    servers = settings.kafka_connection()
 
     async def letters() -> list[Any]:
         async with KafkaAdmin(servers) as admin:
@@ -791,7 +801,7 @@ def dlq_show(
     if not number.isdigit() or (partition and not partition.isdigit()):
         raise fail("OFFSET must be a number or PARTITION:OFFSET", 2)
     settings = configured(("kafka",), topic=topic, kafka_bootstrap_servers=bootstrap_servers)
-    servers = settings.require_kafka()
+    servers = settings.kafka_connection()
 
     async def one_letter() -> list[Any]:
         async with KafkaAdmin(servers) as admin:
@@ -842,7 +852,7 @@ def dlq_redrive(
         ("kafka", "database"), topic=topic, kafka_bootstrap_servers=bootstrap_servers,
         database_url=database_url,
     )  # fmt: skip
-    servers, db_url = settings.require_kafka(), settings.require_database()
+    servers, db_url = settings.kafka_connection(), settings.require_database()
 
     async def send_letters() -> Any:
         async with KafkaAdmin(servers) as admin:

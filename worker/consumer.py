@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
+from aiokafka import ConsumerRebalanceListener, TopicPartition
 from aiokafka.errors import CommitFailedError, IllegalStateError
 from aiokafka.structs import ConsumerRecord
 
@@ -77,8 +77,7 @@ class IngestConsumer:
         self.runner = runner
         self.metrics = metrics
         self.health = health
-        self.consumer = AIOKafkaConsumer(
-            bootstrap_servers=settings.require_kafka(),
+        self.consumer = settings.kafka_connection().consumer(
             group_id=settings.group_id,
             client_id=f"jobingest-{settings.group_id}",
             enable_auto_commit=False,

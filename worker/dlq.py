@@ -17,12 +17,12 @@ import hashlib
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from aiokafka import AIOKafkaProducer
 from aiokafka.errors import MessageSizeTooLargeError
 from aiokafka.record.default_records import DefaultRecordBatchBuilder
 from aiokafka.structs import ConsumerRecord
 
 from worker import __version__
+from worker.kafka_client import KafkaTarget, connection
 from worker.pipeline import DeadLetter
 
 MAX_ERROR_MESSAGE_CHARS = 1_000
@@ -82,11 +82,10 @@ def letter_size(key: bytes | None, value: bytes | None, headers: Headers) -> int
 class DeadLetterPublisher:
     """An idempotent producer of its own (acks=all) for the dead-letter topic."""
 
-    def __init__(self, bootstrap_servers: str, topic: str, max_bytes: int) -> None:
+    def __init__(self, kafka: KafkaTarget, topic: str, max_bytes: int) -> None:
         self.topic = topic
         self.max_bytes = max_bytes
-        self.producer = AIOKafkaProducer(
-            bootstrap_servers=bootstrap_servers,
+        self.producer = connection(kafka).producer(
             acks="all",
             enable_idempotence=True,
             max_request_size=max_bytes,

@@ -9,8 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer, TopicPartition
-from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka import TopicPartition
 from aiokafka.coordinator.protocol import ConsumerProtocolMemberAssignment
 from aiokafka.protocol.admin import (
     DescribeGroupsRequest_v2,
@@ -18,6 +17,8 @@ from aiokafka.protocol.admin import (
     DescribeGroupsResponse_v3,
 )
 from aiokafka.protocol.api import Request, RequestStruct
+
+from worker.kafka_client import KafkaTarget, connection
 
 
 class _DescribeGroupsV3(RequestStruct):  # type: ignore[misc]
@@ -61,15 +62,12 @@ class GroupInfo:
 class KafkaAdmin:
     """One admin client and one group-less consumer, opened together."""
 
-    def __init__(self, bootstrap_servers: str) -> None:
-        self.admin = AIOKafkaAdminClient(
-            bootstrap_servers=bootstrap_servers, request_timeout_ms=15000
-        )
-        self.consumer = AIOKafkaConsumer(
-            bootstrap_servers=bootstrap_servers, enable_auto_commit=False
-        )
+    def __init__(self, kafka: KafkaTarget) -> None:
+        self.kafka = connection(kafka)
 
     async def __aenter__(self) -> KafkaAdmin:
+        self.admin = self.kafka.admin(request_timeout_ms=15000)
+        self.consumer = self.kafka.consumer(enable_auto_commit=False)
         await self.admin.start()
         try:
             await self.consumer.start()

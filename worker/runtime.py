@@ -88,7 +88,7 @@ class WorkerRuntime:
                 "semantic": str(self.embedder.semantic).lower(),
             }
         )
-        servers = settings.require_kafka()
+        servers = settings.kafka_connection()
         await ensure_event_topics(servers, settings.topic, settings.partitions)
         self.dead_letters = DeadLetterPublisher(
             servers, settings.dlq_topic, await max_message_bytes(servers, settings.dlq_topic)

@@ -6,20 +6,31 @@ environment. Mistakes fail here, with a message that says which variable to fix.
 
 from __future__ import annotations
 
+import difflib
+import os
+from collections.abc import Mapping
+from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import parse_qs, urlsplit
 
 from pydantic import (
     AliasChoices,
     Field,
+    PrivateAttr,
     SecretStr,
     ValidationError,
     field_validator,
     model_validator,
 )
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic.fields import FieldInfo
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
 
 from worker.errors import ConfigError
+from worker.kafka_client import KafkaConnection, TlsFiles
 
 SSLMODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
 EmbedderKind = Literal["hash", "local", "ollama", "openai"]
@@ -40,17 +51,109 @@ DEFAULT_DIMS: dict[str, int] = {
 }
 
 
+def _named(env: str, field: str) -> AliasChoices:
+    """A setting read from ``env`` (no JOBINGEST_ prefix: the name its users know)."""
+    return AliasChoices(env, field)
+
+
+# Secrets: each also read from the file named by ``<NAME>_FILE`` (Docker/Kubernetes secrets).
+SECRET_VARIABLES: dict[str, str] = {
+    "database_url": "DATABASE_URL",
+    "kafka_sasl_password": "KAFKA_SASL_PASSWORD",
+    "kafka_ssl_key_password": "KAFKA_SSL_KEY_PASSWORD",
+    "embedder_api_key": "JOBINGEST_EMBEDDER_API_KEY",
+    "gateway_api_keys": "JOBINGEST_GATEWAY_API_KEYS",
+}
+# Variables read by the development tools (the dev stack, the fault soak), not by Settings.
+TOOL_VARIABLES = frozenset(
+    {
+        "JOBINGEST_STATE_DIR",
+        "JOBINGEST_CACHE_DIR",
+        "JOBINGEST_KAFKA_VERSION",
+        "JOBINGEST_KAFKA_HEAP",
+        "JOBINGEST_FAULTS_PROFILE",
+    }
+)
+
+
+class SecretFiles(PydanticBaseSettingsSource):
+    """``<NAME>_FILE`` for every secret: the file's content (one trailing newline dropped).
+    Setting both ``NAME`` and ``NAME_FILE`` is a mistake, not a precedence rule."""
+
+    def __init__(self, settings_cls: type[BaseSettings], environ: Mapping[str, str]) -> None:
+        super().__init__(settings_cls)
+        self.environ = environ
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        for field_name, env in SECRET_VARIABLES.items():
+            path = self.environ.get(f"{env}_FILE")
+            if not path:
+                continue
+            if self.environ.get(env):
+                raise ConfigError(f"{env} and {env}_FILE are both set: keep one")
+            try:
+                text = Path(path).read_text(encoding="utf-8")
+            except FileNotFoundError:
+                raise ConfigError(f"{env}_FILE: no such file {path}") from None
+            except (OSError, UnicodeDecodeError) as exc:
+                reason = getattr(exc, "strerror", None) or type(exc).__name__
+                raise ConfigError(f"{env}_FILE: {path} cannot be read ({reason})") from None
+            found[field_name] = text.removesuffix("\n").removesuffix("\r")
+        return found
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="JOBINGEST_", extra="ignore", populate_by_name=True, validate_default=True
     )
 
     kafka_bootstrap_servers: str | None = Field(
+        default=None, validation_alias=_named("KAFKA_BOOTSTRAP_SERVERS", "kafka_bootstrap_servers")
+    )
+    kafka_security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = Field(
+        default="PLAINTEXT",
+        validation_alias=_named("KAFKA_SECURITY_PROTOCOL", "kafka_security_protocol"),
+    )
+    kafka_sasl_mechanism: (
+        Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512", "OAUTHBEARER"] | None
+    ) = Field(default=None, validation_alias=_named("KAFKA_SASL_MECHANISM", "kafka_sasl_mechanism"))
+    kafka_sasl_username: str | None = Field(
+        default=None, validation_alias=_named("KAFKA_SASL_USERNAME", "kafka_sasl_username")
+    )
+    kafka_sasl_password: SecretStr | None = Field(
+        default=None, validation_alias=_named("KAFKA_SASL_PASSWORD", "kafka_sasl_password")
+    )
+    kafka_sasl_oauthbearer_provider: Literal["aws-msk-iam", "unsecured-jwt"] | None = Field(
         default=None,
-        validation_alias=AliasChoices("KAFKA_BOOTSTRAP_SERVERS", "kafka_bootstrap_servers"),
+        validation_alias=_named(
+            "KAFKA_SASL_OAUTHBEARER_PROVIDER", "kafka_sasl_oauthbearer_provider"
+        ),
+    )
+    aws_region: str | None = Field(
+        default=None, validation_alias=_named("AWS_REGION", "aws_region")
+    )
+    kafka_ssl_cafile: str | None = Field(
+        default=None, validation_alias=_named("KAFKA_SSL_CAFILE", "kafka_ssl_cafile")
+    )
+    kafka_ssl_certfile: str | None = Field(
+        default=None, validation_alias=_named("KAFKA_SSL_CERTFILE", "kafka_ssl_certfile")
+    )
+    kafka_ssl_keyfile: str | None = Field(
+        default=None, validation_alias=_named("KAFKA_SSL_KEYFILE", "kafka_ssl_keyfile")
+    )
+    kafka_ssl_key_password: SecretStr | None = Field(
+        default=None, validation_alias=_named("KAFKA_SSL_KEY_PASSWORD", "kafka_ssl_key_password")
+    )
+    kafka_ssl_check_hostname: bool = Field(
+        default=True,
+        validation_alias=_named("KAFKA_SSL_CHECK_HOSTNAME", "kafka_ssl_check_hostname"),
     )
     database_url: str | None = Field(
-        default=None, validation_alias=AliasChoices("DATABASE_URL", "database_url")
+        default=None, repr=False, validation_alias=_named("DATABASE_URL", "database_url")
     )
     topic: str = Field(default="jobs.events", min_length=1, max_length=200)
     group_id: str = Field(default="jobingest", min_length=1)
@@ -60,7 +163,7 @@ class Settings(BaseSettings):
     embedder_url: str | None = None
     embedder_model: str | None = None
     embedder_dims: int | None = Field(default=None, ge=1, le=4000)
-    embedder_api_key: SecretStr | None = None
+    embedder_api_key: SecretStr | None = Field(default=None, repr=False)
     embedder_concurrency: int = Field(default=4, ge=1, le=256)
     embedder_batch_size: int = Field(default=32, ge=1, le=2048)
     embedder_batch_chars: int = Field(default=64_000, ge=1_000)
@@ -97,7 +200,9 @@ class Settings(BaseSettings):
     db_pool_size: int = Field(default=4, ge=1, le=100)
 
     gateway_port: int = Field(default=8000, ge=0, le=65535)
-    gateway_api_keys: str = ""  # comma-separated sha256 hex digests of the accepted API keys
+    gateway_api_keys: str = Field(
+        default="", repr=False
+    )  # comma-separated sha256 hex digests of the accepted API keys
     gateway_rate_per_s: float = Field(default=100.0, gt=0)
     gateway_burst: int = Field(default=200, ge=1)
     gateway_max_batch: int = Field(default=500, ge=1)
@@ -107,6 +212,31 @@ class Settings(BaseSettings):
     gateway_publish_timeout_s: float = Field(default=10.0, gt=0)
 
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    _kafka: KafkaConnection | None = PrivateAttr(default=None)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, SecretFiles(settings_cls, os.environ))
+
+    @field_validator("kafka_security_protocol", mode="before")
+    @classmethod
+    def _protocol_in_any_case(cls, value: Any) -> Any:
+        return value.strip().upper().replace("-", "_") if isinstance(value, str) else value
+
+    @field_validator("kafka_sasl_mechanism", mode="before")
+    @classmethod
+    def _mechanism_in_any_case(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return value.strip().upper().replace("_", "-") or None
+        return value
 
     @field_validator("database_url")
     @classmethod
@@ -169,12 +299,47 @@ class Settings(BaseSettings):
         return DEFAULT_DIMS[self.embedder]
 
     def require_kafka(self) -> str:
+        """The bootstrap servers (checked to be set). Clients use :meth:`kafka_connection`."""
         if not self.kafka_bootstrap_servers:
             raise ConfigError(
                 "KAFKA_BOOTSTRAP_SERVERS is not set: point it at your brokers, e.g. "
                 "KAFKA_BOOTSTRAP_SERVERS=localhost:9092 (or run `jobingest dev` to start one)"
             )
         return self.kafka_bootstrap_servers
+
+    def kafka_connection(self) -> KafkaConnection:
+        """The brokers and how to reach them (TLS, SASL); every Kafka client is built from it."""
+        servers = self.require_kafka()
+        if self._kafka is None or self._kafka.bootstrap_servers != servers:
+            self._kafka = KafkaConnection(
+                bootstrap_servers=servers,
+                security_protocol=self.kafka_security_protocol,
+                sasl_mechanism=self.kafka_sasl_mechanism,
+                sasl_username=self.kafka_sasl_username,
+                sasl_password=_revealed(self.kafka_sasl_password),
+                tls=TlsFiles(
+                    cafile=self.kafka_ssl_cafile,
+                    certfile=self.kafka_ssl_certfile,
+                    keyfile=self.kafka_ssl_keyfile,
+                    key_password=_revealed(self.kafka_ssl_key_password),
+                    check_hostname=self.kafka_ssl_check_hostname,
+                ),
+                oauth_provider=self.kafka_sasl_oauthbearer_provider,
+                aws_region=self.aws_region,
+            )
+        return self._kafka
+
+    def secret_values(self) -> list[str]:
+        """Every secret's value, for the log filter that masks them."""
+        values = [
+            _revealed(self.kafka_sasl_password),
+            _revealed(self.kafka_ssl_key_password),
+            _revealed(self.embedder_api_key),
+        ]
+        if self.database_url:
+            password = urlsplit(self.database_url).password
+            values.append(password)
+        return [v for v in values if v]
 
     def require_database(self) -> str:
         if not self.database_url:
@@ -190,20 +355,57 @@ class Settings(BaseSettings):
         return self.database_url
 
 
-def load_settings(**overrides: Any) -> Settings:
-    """Settings from the environment, with CLI flags (not None) taking precedence."""
+def _revealed(secret: SecretStr | None) -> str | None:
+    return secret.get_secret_value() if secret is not None else None
+
+
+def env_name(field: str) -> str:
+    """The environment variable that sets ``field``."""
+    info = Settings.model_fields.get(field)
+    alias = info.validation_alias if info is not None else None
+    if isinstance(alias, AliasChoices) and isinstance(alias.choices[0], str):
+        return alias.choices[0]
+    return f"JOBINGEST_{field.upper()}"
+
+
+def known_variables() -> set[str]:
+    names = {env_name(field) for field in Settings.model_fields}
+    return names | {f"{SECRET_VARIABLES[f]}_FILE" for f in SECRET_VARIABLES} | TOOL_VARIABLES
+
+
+def unknown_variables(environ: Mapping[str, str]) -> list[str]:
+    """Problems with variables that look meant for jobingest but set nothing: a misspelt
+    JOBINGEST_* or KAFKA_SASL_* / KAFKA_SSL_* / KAFKA_SECURITY_* name."""
+    known = known_variables()
+    ours = ("JOBINGEST_", "KAFKA_SASL_", "KAFKA_SSL_", "KAFKA_SECURITY_")
+    problems = []
+    for name in sorted(environ):
+        if name in known or not name.startswith(ours):
+            continue
+        close = difflib.get_close_matches(name, known, n=1, cutoff=0.8)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        problems.append(f"{name} is not a jobingest setting{hint}")
+    return problems
+
+
+def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+    """Settings from the environment, with CLI flags (not None) taking precedence. An
+    unknown JOBINGEST_* (or KAFKA_SASL_/SSL_/SECURITY_) variable is refused by name."""
+    environ = os.environ if environ is None else environ
+    unknown = unknown_variables(environ)
+    if unknown:
+        raise ConfigError("invalid configuration: " + "; ".join(unknown))
     given = {name: value for name, value in overrides.items() if value is not None}
     try:
-        return Settings(**given)
+        settings = Settings(**given)
+        if settings.kafka_bootstrap_servers:
+            settings.kafka_connection()  # the security settings agree, their files load
+        return settings
     except ValidationError as exc:
         problems = []
         for error in exc.errors(include_url=False):
             field = ".".join(str(part) for part in error["loc"]) or "settings"
-            env = (
-                field.upper()
-                if field.upper() in ("KAFKA_BOOTSTRAP_SERVERS", "DATABASE_URL")
-                else (f"JOBINGEST_{field.upper()}" if field != "settings" else field)
-            )
+            env = env_name(field) if field != "settings" else field
             message = str(error["msg"]).removeprefix("Value error, ")
             problems.append(f"{env}: {message}")
         raise ConfigError("invalid configuration: " + "; ".join(problems)) from None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import ssl
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
@@ -196,6 +197,34 @@ async def connect(database_url: str) -> asyncpg.Connection:
         raise
     except asyncpg.exceptions.ClientConfigurationError as exc:
         raise ConfigError(f"DATABASE_URL: {exc}") from None
+    except (OSError, ssl.SSLError) as exc:
+        mistake = tls_mistake(exc)
+        if mistake is None:
+            raise
+        raise ConfigError(f"DATABASE_URL: {mistake}") from None
+
+
+def tls_mistake(exc: BaseException) -> str | None:
+    """What a TLS failure connecting to PostgreSQL says about DATABASE_URL, or None when
+    ``exc`` is not one (an unreachable server is an outage, not a mistake)."""
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        reason = exc.verify_message or str(exc)
+        if "mismatch" in reason:
+            return (
+                f"the server's TLS certificate is for another host ({reason}): connect by the "
+                "name in its certificate"
+            )
+        return (
+            f"the server's TLS certificate is not trusted ({reason}): set sslrootcert= to the "
+            "CA that signed it"
+        )
+    if isinstance(exc, FileNotFoundError) and exc.filename:
+        return f"no such file {exc.filename} (sslrootcert, sslcert or sslkey)"
+    if isinstance(exc, ssl.SSLError):
+        return f"the TLS handshake failed ({exc.reason or exc}): check sslcert, sslkey, sslmode"
+    if type(exc) is ConnectionError and "rejected SSL upgrade" in str(exc):
+        return "the server does not offer TLS, but sslmode requires it"
+    return None
 
 
 async def create_pool(database_url: str, size: int) -> asyncpg.Pool:

@@ -6,20 +6,22 @@ import asyncio
 import contextlib
 import time
 
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.admin import NewTopic
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from aiokafka.errors import KafkaConnectionError, KafkaError, TopicAlreadyExistsError
+
+from worker.kafka_client import KafkaTarget, connection
 
 DEFAULT_MAX_MESSAGE_BYTES = 1_048_588  # Kafka's default message.max.bytes
 DLQ_HEADROOM_BYTES = 64 * 1024  # room for the dlq.* headers on top of the original record
 
 
-async def wait_for_broker(bootstrap_servers: str, timeout_s: float = 60.0) -> None:
+async def wait_for_broker(kafka: KafkaTarget, timeout_s: float = 60.0) -> None:
     """Return once the broker answers a metadata request."""
     deadline = time.monotonic() + timeout_s
     last: Exception | None = None
     while time.monotonic() < deadline:
-        admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, request_timeout_ms=5000)
+        admin = connection(kafka).admin(request_timeout_ms=5000)
         try:
             await admin.start()
             await admin.describe_cluster()
@@ -29,13 +31,11 @@ async def wait_for_broker(bootstrap_servers: str, timeout_s: float = 60.0) -> No
             await asyncio.sleep(0.3)
         finally:
             await admin.close()
-    raise TimeoutError(
-        f"Kafka at {bootstrap_servers} did not answer within {timeout_s:.0f}s: {last}"
-    )
+    raise TimeoutError(f"Kafka at {kafka} did not answer within {timeout_s:.0f}s: {last}")
 
 
 async def ensure_topics(
-    bootstrap_servers: str,
+    kafka: KafkaTarget,
     topics: dict[str, int],
     replication_factor: int = 1,
     configs: dict[str, dict[str, str]] | None = None,
@@ -43,7 +43,7 @@ async def ensure_topics(
     """Create missing topics with the given partition counts (and topic configs); return the
     names created."""
     configs = configs or {}
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, request_timeout_ms=15000)
+    admin = connection(kafka).admin(request_timeout_ms=15000)
     await admin.start()
     try:
         existing = set(await admin.list_topics())
@@ -61,9 +61,9 @@ async def ensure_topics(
         await admin.close()
 
 
-async def max_message_bytes(bootstrap_servers: str, topic: str) -> int:
+async def max_message_bytes(kafka: KafkaTarget, topic: str) -> int:
     """The topic's effective ``max.message.bytes`` (its own, else the broker's default)."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, request_timeout_ms=15000)
+    admin = connection(kafka).admin(request_timeout_ms=15000)
     await admin.start()
     try:
         responses = await admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, topic)])
@@ -86,7 +86,7 @@ def dlq_config(source_max_bytes: int) -> dict[str, str]:
 
 
 async def ensure_event_topics(
-    bootstrap_servers: str,
+    kafka: KafkaTarget,
     topic: str,
     partitions: int,
     replication_factor: int = 1,
@@ -94,11 +94,11 @@ async def ensure_event_topics(
 ) -> list[str]:
     """The events topic and its dead-letter topic, sized to carry any event as a dead letter."""
     created = await ensure_topics(
-        bootstrap_servers, {topic: partitions}, replication_factor, {topic: source_configs or {}}
+        kafka, {topic: partitions}, replication_factor, {topic: source_configs or {}}
     )
-    source_max = await max_message_bytes(bootstrap_servers, topic)
+    source_max = await max_message_bytes(kafka, topic)
     created += await ensure_topics(
-        bootstrap_servers,
+        kafka,
         {f"{topic}.dlq": partitions},
         replication_factor,
         {f"{topic}.dlq": dlq_config(source_max)},

@@ -61,7 +61,7 @@ class Resources:
         limit = s.gateway_publish_timeout_s
         async with AsyncExitStack() as stack:
             publisher = JobEventPublisher(
-                s.require_kafka(),
+                s.kafka_connection(),
                 s.topic,
                 request_timeout_ms=int(limit * 1000),
                 tracer_provider=tracer_provider(),

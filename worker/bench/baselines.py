@@ -22,6 +22,7 @@ from worker import store
 from worker.bench.measure import peak_rss_mb, percentiles
 from worker.collector import tune_gc
 from worker.embedders.hash import HashEmbedder
+from worker.kafka_client import connection
 
 MAX_CHARS = 2000
 
@@ -31,10 +32,14 @@ def _row(processor_row: Any) -> tuple[Any, ...]:
 
 
 async def _consumer(servers: str, topic: str, group: str, max_records: int) -> AIOKafkaConsumer:
-    consumer = AIOKafkaConsumer(
-        topic, bootstrap_servers=servers, group_id=group, enable_auto_commit=False,
-        auto_offset_reset="earliest", max_poll_records=max_records, fetch_max_wait_ms=100,
-    )  # fmt: skip
+    consumer = connection(servers).consumer(
+        topic,
+        group_id=group,
+        enable_auto_commit=False,
+        auto_offset_reset="earliest",
+        max_poll_records=max_records,
+        fetch_max_wait_ms=100,
+    )
     await consumer.start()
     while not consumer.assignment():  # joined the group: the benchmark may start producing
         await consumer.getmany(timeout_ms=100)

@@ -21,7 +21,6 @@ from typing import Any, TypeVar
 
 import asyncpg
 import httpx
-from aiokafka import AIOKafkaProducer
 from prometheus_client.parser import text_string_to_metric_families
 
 from producers.sample import unique_postings
@@ -29,6 +28,7 @@ from worker.bench.measure import histogram_quantile, peak_rss_mb
 from worker.devstack import DevStack
 from worker.devstack.procs import free_port
 from worker.kafka_admin import KafkaAdmin
+from worker.kafka_client import connection
 from worker.migrations import migrate
 from worker.store import database_url_for
 from worker.topics import ensure_topics
@@ -62,9 +62,7 @@ async def produce_backlog(servers: str, topic: str, count: int, seed: int) -> fl
 
 async def produce_lines(servers: str, topic: str, lines: Iterable[str]) -> float:
     """Publish events (JSON lines) keyed source:external_id, as fast as the broker takes them."""
-    producer = AIOKafkaProducer(
-        bootstrap_servers=servers, acks="all", linger_ms=20, max_batch_size=512 * 1024
-    )
+    producer = connection(servers).producer(acks="all", linger_ms=20, max_batch_size=512 * 1024)
     await producer.start()
     started = time.perf_counter()
     try:

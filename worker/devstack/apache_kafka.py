@@ -5,12 +5,15 @@ from __future__ import annotations
 import base64
 import json
 import os
+import secrets
 import shutil
 import subprocess
 import uuid
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from worker.devstack.procs import free_port, port_is_free, spawn, stop, wait_for_port
+from worker.devstack.tls import DevCertificates
 
 KAFKA_VERSION = os.environ.get("JOBINGEST_KAFKA_VERSION", "4.4.0")
 CACHE_DIR = Path(os.environ.get("JOBINGEST_CACHE_DIR", Path.home() / ".cache" / "jobingest"))
@@ -80,19 +83,97 @@ def ensure_jars() -> Path:
     return libs
 
 
+@dataclass(frozen=True)
+class SecureListeners:
+    """The broker's secured listeners and what a client needs to use them.
+
+    ``SSL`` (server certificate only), ``MTLS`` (a client certificate required), ``SASL_SSL``
+    and ``SASL_PLAINTEXT`` (SCRAM-SHA-512, SCRAM-SHA-256 and PLAIN users named ``username``,
+    and OAUTHBEARER with Kafka's unsecured-token validator: a development broker only).
+    """
+
+    ports: dict[str, int]
+    certificates: DevCertificates
+    username: str = "jobingest"
+    password: str = field(default_factory=lambda: secrets.token_urlsafe(18), repr=False)
+
+    def address(self, listener: str) -> str:
+        return f"127.0.0.1:{self.ports[listener]}"
+
+    def properties(self) -> list[str]:
+        certs = self.certificates
+
+        def inline(path: Path) -> str:  # Kafka reads PEM from the property, newlines escaped
+            return path.read_text().strip().replace("\n", "\\n")
+
+        jaas = {
+            "scram-sha-512": "org.apache.kafka.common.security.scram.ScramLoginModule required;",
+            "scram-sha-256": "org.apache.kafka.common.security.scram.ScramLoginModule required;",
+            "plain": "org.apache.kafka.common.security.plain.PlainLoginModule required "
+            f'user_{self.username}="{self.password}";',
+            "oauthbearer": "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule "
+            f'required unsecuredLoginStringClaim_sub="{self.username}";',
+        }
+        lines = [
+            "ssl.keystore.type=PEM",
+            f"ssl.keystore.certificate.chain={inline(certs.server_cert)}",
+            f"ssl.keystore.key={inline(certs.server_key)}",
+            "ssl.truststore.type=PEM",
+            f"ssl.truststore.certificates={inline(certs.ca)}",
+            "listener.name.mtls.ssl.client.auth=required",
+            "sasl.enabled.mechanisms=SCRAM-SHA-512,SCRAM-SHA-256,PLAIN,OAUTHBEARER",
+        ]
+        for listener in ("sasl_ssl", "sasl_plaintext"):
+            for mechanism, config in jaas.items():
+                lines.append(f"listener.name.{listener}.{mechanism}.sasl.jaas.config={config}")
+        return lines
+
+    def scram_users(self) -> list[str]:
+        """StorageTool arguments creating the SCRAM users when the storage is formatted."""
+        return [
+            arg
+            for mechanism in ("SCRAM-SHA-512", "SCRAM-SHA-256")
+            for arg in (
+                "--add-scram",
+                f"{mechanism}=[name={self.username},password={self.password}]",
+            )
+        ]
+
+
+SECURE_LISTENERS = ("SSL", "MTLS", "SASL_SSL", "SASL_PLAINTEXT")
+_PROTOCOL_OF = {
+    "SSL": "SSL",
+    "MTLS": "SSL",
+    "SASL_SSL": "SASL_SSL",
+    "SASL_PLAINTEXT": "SASL_PLAINTEXT",
+}
+
+
 class ApacheKafka:
     """A single-node combined broker+controller; stopped by :meth:`close`, started again
     (same ports, same data) by :meth:`start`.
 
     Its ports are kept in ``<workdir>/ports.json``: a broker started again on the same
     folder (the next `jobingest dev`) listens where it did before, so clients configured
-    with its address and the KRaft voter recorded at format time stay valid."""
+    with its address and the KRaft voter recorded at format time stay valid.
 
-    def __init__(self, workdir: Path, port: int | None = None) -> None:
+    With ``secure``, it also listens with TLS, mutual TLS and SASL (see
+    :class:`SecureListeners`): for a fresh folder (the test stack), as its SCRAM users are
+    created when the storage is formatted."""
+
+    def __init__(self, workdir: Path, port: int | None = None, secure: bool = False) -> None:
         self.workdir = workdir
         saved = self._saved_ports()
         self.port = port or saved.get("port") or free_port()
         self.controller_port = saved.get("controller_port") or free_port()
+        self.secure: SecureListeners | None = None
+        if secure:
+            from worker.devstack.tls import make_certificates
+
+            self.secure = SecureListeners(
+                ports={name: free_port() for name in SECURE_LISTENERS},
+                certificates=make_certificates(workdir / "tls"),
+            )
         self._proc: subprocess.Popen[bytes] | None = None
 
     def _saved_ports(self) -> dict[str, int]:
@@ -118,23 +199,41 @@ class ApacheKafka:
     def bootstrap_servers(self) -> str:
         return f"127.0.0.1:{self.port}"
 
+    def _listeners(self) -> tuple[str, str, str]:
+        """listeners, advertised.listeners, listener.security.protocol.map"""
+        named = {"PLAINTEXT": self.port}
+        if self.secure is not None:
+            named |= self.secure.ports
+        listeners = ",".join(f"{name}://127.0.0.1:{port}" for name, port in named.items())
+        protocols = ",".join(
+            f"{name}:{_PROTOCOL_OF.get(name, 'PLAINTEXT')}" for name in [*named, "CONTROLLER"]
+        )
+        return (
+            f"{listeners},CONTROLLER://127.0.0.1:{self.controller_port}",
+            listeners,
+            protocols,
+        )
+
     def start(self, timeout_s: float = 60.0) -> ApacheKafka:
         libs = ensure_jars()
         self._keep_ports()
         data = self.workdir / "data"
         data.mkdir(parents=True, exist_ok=True)
         config = self.workdir / "server.properties"
+        listeners, advertised, protocols = self._listeners()
+        secured = self.secure.properties() if self.secure is not None else []
         config.write_text(
             "\n".join(
                 [
                     "process.roles=broker,controller",
                     "node.id=1",
                     f"controller.quorum.bootstrap.servers=127.0.0.1:{self.controller_port}",
-                    f"listeners=PLAINTEXT://127.0.0.1:{self.port},"
-                    f"CONTROLLER://127.0.0.1:{self.controller_port}",
-                    f"advertised.listeners=PLAINTEXT://127.0.0.1:{self.port}",
+                    f"listeners={listeners}",
+                    f"advertised.listeners={advertised}",
                     "controller.listener.names=CONTROLLER",
-                    "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
+                    "inter.broker.listener.name=PLAINTEXT",
+                    f"listener.security.protocol.map={protocols}",
+                    *secured,
                     f"log.dirs={data}",
                     "offsets.topic.replication.factor=1",
                     "offsets.topic.num.partitions=10",
@@ -162,6 +261,7 @@ class ApacheKafka:
                     cluster_id,
                     "-c",
                     str(config),
+                    *(self.secure.scram_users() if self.secure is not None else []),
                 ],
                 check=True,
                 capture_output=True,

@@ -28,6 +28,11 @@ class EmbeddedPostgres:
     def url(self) -> str:
         return str(self._server.get_uri())
 
+    @property
+    def socket_path(self) -> Path:
+        info = self._server.get_postmaster_info()
+        return Path(info.socket_dir) / f".s.PGSQL.{info.port}"
+
     def start(self) -> EmbeddedPostgres:
         try:
             with warnings.catch_warnings():  # platformdirs warns when XDG_RUNTIME_DIR is unset

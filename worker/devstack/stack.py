@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Protocol
 
 from worker.devstack import apache_kafka, docker_kafka, tansu
+from worker.devstack.apache_kafka import SecureListeners
 from worker.devstack.postgres import EmbeddedPostgres
 from worker.topics import ensure_topics, wait_for_broker
 
@@ -46,6 +47,8 @@ class DevStack:
     postgres: EmbeddedPostgres | None = None
     kafka: bool = True  # False: PostgreSQL only (the search benchmark)
     apache_broker: apache_kafka.ApacheKafka | None = None  # the broker it started, if Apache
+    secure_kafka: bool = False  # also TLS, mTLS and SASL listeners (Apache Kafka only)
+    kafka_security: SecureListeners | None = None
     notes: list[str] = field(default_factory=list)
     _exit: ExitStack = field(default_factory=ExitStack)
 
@@ -78,10 +81,11 @@ class DevStack:
             return
         ok, why = apache_kafka.available()
         if ok:
-            broker = apache_kafka.ApacheKafka(workdir / "kafka")
+            broker = apache_kafka.ApacheKafka(workdir / "kafka", secure=self.secure_kafka)
             self._own(broker)
             broker.start()
             self.apache_broker = broker
+            self.kafka_security = broker.secure
             self.kafka_backend, self.kafka_bootstrap_servers = (
                 KafkaBackend.APACHE,
                 broker.bootstrap_servers,

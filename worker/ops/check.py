@@ -12,6 +12,7 @@ import asyncpg
 from worker.embedders import build_embedder
 from worker.errors import JobingestError, describe
 from worker.kafka_admin import KafkaAdmin
+from worker.kafka_probe import probe
 from worker.settings import Settings
 from worker.store import connect
 
@@ -19,9 +20,13 @@ TIMEOUT_S = 10.0
 
 
 async def check_kafka(settings: Settings) -> list[str]:
+    kafka = settings.kafka_connection()
+    problem = await probe(kafka, TIMEOUT_S)
+    if problem is not None:
+        return [f"kafka: {problem.message}"]
     try:
         async with asyncio.timeout(TIMEOUT_S):
-            async with KafkaAdmin(settings.require_kafka()) as admin:
+            async with KafkaAdmin(kafka) as admin:
                 await admin.topics()  # missing topics are fine: a worker creates them
     except Exception as exc:
         return [f"kafka: cannot reach {settings.kafka_bootstrap_servers}: {describe(exc)}"]

@@ -23,12 +23,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka import TopicPartition
 from aiokafka.errors import MessageSizeTooLargeError
 from aiokafka.structs import ConsumerRecord
 
 from worker.dlq import TRUNCATED_HEADER
 from worker.kafka_admin import KafkaAdmin
+from worker.kafka_client import KafkaTarget, connection
 from worker.ops.redrive_policy import (
     REDRIVE_COUNT_HEADER,
     REDRIVE_OF_HEADER,
@@ -176,7 +177,7 @@ def is_truncated(record: ConsumerRecord) -> bool:
 
 
 async def read_original(
-    bootstrap_servers: str, letter: ConsumerRecord
+    kafka: KafkaTarget, letter: ConsumerRecord
 ) -> tuple[ConsumerRecord | None, str]:
     """The original record of a truncated letter, re-read from its source topic, or None and
     why not (no longer retained, or not the same bytes)."""
@@ -186,8 +187,7 @@ async def read_original(
         offset = int(headers["dlq.original.offset"])
     except (KeyError, ValueError):
         return None, "the letter does not say where its original is"
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap_servers,
+    consumer = connection(kafka).consumer(
         enable_auto_commit=False,
         max_partition_fetch_bytes=MAX_ORIGINAL_BYTES,
         fetch_max_bytes=MAX_ORIGINAL_BYTES,
@@ -226,7 +226,7 @@ class RedriveReport:
 
 
 async def redrive(
-    bootstrap_servers: str,
+    kafka: KafkaTarget,
     conn: Conn,
     dlq_topic: str,
     letters: list[ConsumerRecord],
@@ -252,8 +252,7 @@ async def redrive(
     producer = (
         None
         if dry_run
-        else AIOKafkaProducer(
-            bootstrap_servers=bootstrap_servers,
+        else connection(kafka).producer(
             acks="all",
             enable_idempotence=True,
             max_request_size=MAX_ORIGINAL_BYTES,
@@ -276,7 +275,7 @@ async def redrive(
             else:
                 source = record
                 if is_truncated(record):
-                    found, why = await read_original(bootstrap_servers, record)
+                    found, why = await read_original(kafka, record)
                     if found is None:
                         report.unrecoverable.append(f"{where}: {why}")
                         if on_progress is not None:

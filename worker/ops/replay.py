@@ -17,6 +17,7 @@ from datetime import datetime
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from worker.kafka_admin import KafkaAdmin
+from worker.kafka_client import KafkaTarget, connection
 from worker.store import Conn
 
 
@@ -152,7 +153,7 @@ async def _first_timestamp(
 
 
 async def apply_replay(
-    bootstrap_servers: str, plan: ReplayPlan, conn: Conn | None = None, reapply: bool = False
+    kafka: KafkaTarget, plan: ReplayPlan, conn: Conn | None = None, reapply: bool = False
 ) -> None:
     """Commit the plan's offsets for the (stopped) group; record reapply windows first."""
     if conn is not None:
@@ -169,9 +170,7 @@ async def apply_replay(
                         "DELETE FROM jobingest_reapply WHERE topic = $1 AND partition = $2",
                         plan.topic, move.partition,
                     )  # fmt: skip
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap_servers, group_id=plan.group, enable_auto_commit=False
-    )
+    consumer = connection(kafka).consumer(group_id=plan.group, enable_auto_commit=False)
     await consumer.start()
     try:
         tps = [TopicPartition(plan.topic, m.partition) for m in plan.moves]
