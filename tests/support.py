@@ -16,11 +16,12 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from asyncpg.transaction import Transaction
 
 from worker.app import build_app
+from worker.kafka_client import KafkaTarget, connection
 from worker.metrics import OUTCOMES
 from worker.runtime import WorkerRuntime
 from worker.settings import Settings
@@ -90,12 +91,12 @@ async def running_worker(settings: Settings) -> AsyncIterator[WorkerRuntime]:
 
 
 async def produce(
-    servers: str,
+    servers: KafkaTarget,
     topic: str,
     records: Iterable[tuple[bytes | None, bytes | None, list[tuple[str, bytes]]]],
 ) -> int:
     """Raw records (key, value, headers), bypassing the publisher's validation."""
-    producer = AIOKafkaProducer(bootstrap_servers=servers, acks="all", linger_ms=5)
+    producer = connection(servers).producer(acks="all", linger_ms=5)
     await producer.start()
     count = 0
     try:
@@ -121,9 +122,9 @@ def keyed(line: str) -> tuple[bytes | None, bytes, list[tuple[str, bytes]]]:
     return key, line.encode(), []
 
 
-async def read_all(servers: str, topic: str, timeout_s: float = 10) -> list[Any]:
+async def read_all(servers: KafkaTarget, topic: str, timeout_s: float = 10) -> list[Any]:
     """Every record currently in `topic`, read without a consumer group."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=servers, enable_auto_commit=False)
+    consumer = connection(servers).consumer(enable_auto_commit=False)
     await consumer.start()
     records: list[Any] = []
     try:

@@ -62,6 +62,8 @@ def configured(needs: tuple[str, ...] = (), **overrides: Any) -> Settings:
     command ``needs`` ("kafka", "database") checked; a mistake exits 2 with one line."""
     try:
         settings = load_settings(**overrides)
+        if "kafka" in needs:
+            settings.kafka_connection()
         if "database" in needs:
             settings.require_database()
         if "kafka" in needs:
@@ -118,9 +120,8 @@ def worker(
         kafka_bootstrap_servers=bootstrap_servers, database_url=database_url, embedder=embedder,
         http_port=http_port,
     )  # fmt: skip
-    secrets = [settings.embedder_api_key.get_secret_value()] if settings.embedder_api_key else []
     _traced("jobingest-worker", settings.batch_max_records)
-    configure_logging(settings.log_level, secrets)
+    configure_logging(settings.log_level, settings.secret_values())
     try:
         code = run(serve(settings))
     finally:
@@ -956,7 +957,7 @@ def gateway(
         raise fail("JOBINGEST_GATEWAY_API_KEYS is empty: set it to the SHA-256 digests of the accepted keys "
                    "(comma-separated; `jobingest hash-key KEY` prints one)", 2)  # fmt: skip
     _traced("jobingest-gateway")
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.secret_values())
     server = GracefulServer(
         uvicorn.Config(
             create_app(settings, host),

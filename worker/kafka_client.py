@@ -12,6 +12,7 @@ certificate or key fails at start-up naming the setting, not at the first connec
 from __future__ import annotations
 
 import asyncio
+import os
 import ssl
 import time
 from collections.abc import Callable
@@ -44,6 +45,13 @@ class TlsFiles:
 
     def context(self) -> ssl.SSLContext:
         """A client context that verifies the broker (hostname too, unless turned off)."""
+        for setting, path in (
+            ("KAFKA_SSL_CAFILE", self.cafile),
+            ("KAFKA_SSL_CERTFILE", self.certfile),
+            ("KAFKA_SSL_KEYFILE", self.keyfile),
+        ):
+            if path and not os.path.isfile(path):
+                raise ConfigError(f"{setting}: no such file {path}")
         try:
             context = ssl.create_default_context(cafile=self.cafile)
         except (OSError, ssl.SSLError) as exc:

@@ -18,6 +18,7 @@ from aiokafka.conn import create_conn
 from aiokafka.errors import (
     IllegalSaslStateError,
     KafkaConnectionError,
+    KafkaError,
     SaslAuthenticationFailed,
     UnsupportedSaslMechanismError,
 )
@@ -130,24 +131,25 @@ async def probe(kafka: KafkaConnection, timeout_s: float = 10.0) -> Problem | No
     """None when one bootstrap server answers a metadata request over these settings; else
     the problem met (a mistake, if any server showed one)."""
     problems = []
+    options = kafka.options()
+    del options["bootstrap_servers"]
     for server in kafka.bootstrap_servers.split(","):
         server = server.strip()
         host, _, port = server.rpartition(":")
-        options = kafka.options()
-        del options["bootstrap_servers"]
+        if not host or not port.isdigit():
+            problems.append(Problem(f"KAFKA_BOOTSTRAP_SERVERS: {server!r} is not host:port", True))
+            continue
         try:
             async with asyncio.timeout(timeout_s):
                 conn = await create_conn(
                     host.strip("[]"), int(port), request_timeout_ms=int(timeout_s * 1000), **options
                 )
                 try:
-                    await conn.send(MetadataRequest[0]([]))
+                    await conn.send(MetadataRequest([]))
                 finally:
                     conn.close()
             return None
-        except ValueError:
-            problems.append(Problem(f"KAFKA_BOOTSTRAP_SERVERS: {server!r} is not host:port", True))
-        except Exception as exc:  # classified below; nothing escapes as a traceback
+        except (OSError, KafkaError, asyncio.IncompleteReadError) as exc:  # ssl errors too
             problems.append(explain(exc, kafka, server))
     mistakes = [p for p in problems if p.mistake]
     return (mistakes or problems)[0]

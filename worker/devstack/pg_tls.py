@@ -37,6 +37,7 @@ class PostgresTlsFront:
             context.verify_mode = ssl.CERT_REQUIRED
         self.context = context
         self.refused = 0  # connections that did not ask for TLS
+        self.accepted = 0  # connections relayed after a TLS handshake
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
         self._server: asyncio.Server | None = None
@@ -64,6 +65,7 @@ class PostgresTlsFront:
                 writer.write(b"S")
                 await writer.drain()
                 await writer.start_tls(self.context)
+                self.accepted += 1
                 break
             upstream_reader, upstream_writer = await asyncio.open_unix_connection(
                 str(self.socket_path)
