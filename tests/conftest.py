@@ -21,8 +21,11 @@ _BACKEND: list[str] = []
 
 
 @pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevStack]:
-    with DevStack(workdir=tmp_path_factory.mktemp("stack"), secure_kafka=True) as services:
+def stack() -> Iterator[DevStack]:
+    # A directory of the stack's own (removed when it stops), not pytest's basetemp: pytest
+    # prunes old basetemp directories, and another session on the machine must never prune
+    # the data of this session's running Kafka and PostgreSQL.
+    with DevStack(secure_kafka=True) as services:
         _BACKEND.append(str(services.kafka_backend))
         yield services
 
