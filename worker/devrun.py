@@ -25,6 +25,7 @@ from producers.publish_file import publish_lines
 from producers.publisher import JobEventPublisher
 from producers.sample import sample_lines
 from worker.devstack import DevStack
+from worker.kafka_client import KafkaConnection
 
 STATE_DIR = Path(os.environ.get("JOBINGEST_STATE_DIR", ".jobingest"))
 DEFAULT_SAMPLE = 200
@@ -86,7 +87,7 @@ async def _table_model(database_url: str) -> tuple[str, int] | None:
     return meta["embedding_model"], int(meta.get("embedding_dims", 0))
 
 
-async def _events_in(servers: str, topic: str) -> int:
+async def _events_in(servers: KafkaConnection, topic: str) -> int:
     from worker.kafka_admin import KafkaAdmin
 
     async with KafkaAdmin(servers) as admin:
@@ -176,7 +177,7 @@ def _run(
 ) -> int:
     _say(stack.describe())
     stack.create_topics(topic, partitions)
-    kept = asyncio.run(_events_in(stack.kafka_bootstrap_servers, topic))
+    kept = asyncio.run(_events_in(stack.kafka_connection, topic))
     _say(f"services up in {time.monotonic() - started:.1f}s; {topic} holds {kept} events")
     services = (
         f"KAFKA_BOOTSTRAP_SERVERS={stack.kafka_bootstrap_servers} "
@@ -210,7 +211,7 @@ def _run(
         lines = list(sample_lines(wanted, seed=int(time.time())))
 
         async def publish() -> int:
-            async with JobEventPublisher(stack.kafka_bootstrap_servers, topic) as publisher:
+            async with JobEventPublisher(stack.kafka_connection, topic) as publisher:
                 return (await publish_lines(publisher, lines)).published
 
         published = asyncio.run(publish()) if lines else 0

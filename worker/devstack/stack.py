@@ -17,6 +17,7 @@ from typing import Protocol
 from worker.devstack import apache_kafka, docker_kafka, tansu
 from worker.devstack.apache_kafka import SecureListeners
 from worker.devstack.postgres import EmbeddedPostgres
+from worker.kafka_client import KafkaConnection
 from worker.topics import ensure_topics, wait_for_broker
 
 log = logging.getLogger("jobingest.devstack")
@@ -130,11 +131,21 @@ class DevStack:
         self.postgres.start()
         self.database_url = self.postgres.url
 
+    @property
+    def kafka_connection(self) -> KafkaConnection:
+        """How to reach the stack's Kafka: an external broker with the KAFKA_* security
+        settings of the environment, the stack's own over plaintext."""
+        if self.kafka_backend == KafkaBackend.EXTERNAL:
+            from worker.settings import Settings
+
+            return Settings(kafka_bootstrap_servers=self.kafka_bootstrap_servers).kafka_connection()
+        return KafkaConnection(self.kafka_bootstrap_servers)
+
     def create_topics(self, topic: str, partitions: int) -> None:
         async def run() -> None:
-            await wait_for_broker(self.kafka_bootstrap_servers)
+            await wait_for_broker(self.kafka_connection)
             await ensure_topics(
-                self.kafka_bootstrap_servers, {topic: partitions, f"{topic}.dlq": partitions}
+                self.kafka_connection, {topic: partitions, f"{topic}.dlq": partitions}
             )
 
         asyncio.run(run())
