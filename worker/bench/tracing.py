@@ -22,12 +22,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from aiokafka import AIOKafkaProducer
-
 from producers.sample import sample_lines
 from worker.bench.measure import write_report
 from worker.bench.run import fresh_database, new_topic, run_workers
 from worker.devstack import DevStack
+from worker.kafka_client import connection
 
 OFF = {"OTEL_TRACES_EXPORTER": "none", "OTEL_EXPORTER_OTLP_ENDPOINT": ""}
 
@@ -54,9 +53,7 @@ class _Sink(BaseHTTPRequestHandler):
 
 
 async def _produce(servers: str, topic: str, lines: list[str]) -> float:
-    producer = AIOKafkaProducer(
-        bootstrap_servers=servers, acks="all", linger_ms=20, max_batch_size=512 * 1024
-    )
+    producer = connection(servers).producer(acks="all", linger_ms=20, max_batch_size=512 * 1024)
     await producer.start()
     started = time.perf_counter()
     try:
