@@ -17,7 +17,6 @@ from typing import Any
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer, TopicPartition
-from aiokafka.admin import AIOKafkaAdminClient
 from asyncpg.transaction import Transaction
 
 from worker.app import build_app
@@ -145,16 +144,16 @@ async def read_all(servers: KafkaTarget, topic: str, timeout_s: float = 10) -> l
 
 
 async def committed_and_end(
-    servers: str, group: str, topic: str
+    servers: KafkaTarget, group: str, topic: str
 ) -> tuple[dict[int, int], dict[int, int]]:
-    admin = AIOKafkaAdminClient(bootstrap_servers=servers)
+    admin = connection(servers).admin()
     await admin.start()
     try:
         offsets = await admin.list_consumer_group_offsets(group)
     finally:
         await admin.close()
     committed = {tp.partition: meta.offset for tp, meta in offsets.items() if tp.topic == topic}
-    consumer = AIOKafkaConsumer(bootstrap_servers=servers)
+    consumer = connection(servers).consumer()
     await consumer.start()
     try:
         tps = await _partitions_of(consumer, topic)

@@ -23,7 +23,7 @@ import pytest
 
 from producers.publisher import JobEventPublisher
 from tests.events import job_event
-from tests.support import ROOT, produce, read_all, running_worker, wait_until
+from tests.support import ROOT, committed_and_end, produce, read_all, running_worker, wait_until
 from worker.devstack import DevStack
 from worker.devstack.apache_kafka import SecureListeners
 from worker.devstack.pg_tls import PostgresTlsFront
@@ -259,7 +259,13 @@ async def test_operator_commands_and_gateway_work_over_sasl_ssl_and_verified_tls
     assert replay.returncode == 0, replay.stdout + replay.stderr
     checked = cli("check", env=env)
     assert checked.returncode == 0, checked.stdout + checked.stderr
-    for result in (listed, status, replay, checked):
+    committed, ends = await committed_and_end(settings.kafka_connection(), f"g-{topic}", topic)
+    assert sum(committed.values()) == sum(ends.values()) > 0
+    replayed = cli("replay", "--from-beginning", "--yes", env=env)
+    assert replayed.returncode == 0, replayed.stdout + replayed.stderr
+    committed, _ = await committed_and_end(settings.kafka_connection(), f"g-{topic}", topic)
+    assert sum(committed.values()) == 0  # the group re-reads from the start
+    for result in (listed, status, replay, replayed, checked):
         assert secure.password not in result.stdout + result.stderr
 
 
