@@ -32,7 +32,7 @@ class EmbeddingServer:
     latency_s: float = 0.0
     answer_dims: int | None = None  # a misconfigured model answers with another dimension
     down: bool = False  # 503 to everything
-    hang_s: float = 0.0
+    hang_s: float = 0.0  # accept, then answer only after this long (a hang: longer than timeouts)
     reject_containing: str | None = None  # 400 when an input contains this
     api_key: str | None = None  # 401 unless "Authorization: Bearer <api_key>"
     refuse_base64: bool = False  # 400 for encoding_format=base64 (an older server)
@@ -65,8 +65,9 @@ class EmbeddingServer:
             return scripted[0], scripted[1], {"error": "scripted"}
         if self.down:
             return 503, {}, {"error": "down"}
-        if self.hang_s:
-            time.sleep(self.hang_s)
+        hung = time.monotonic()
+        while self.hang_s and time.monotonic() - hung < self.hang_s:
+            time.sleep(0.02)  # accepted, no answer (until hang_s is set back to 0)
         inputs = body.get("input")
         inputs = [inputs] if isinstance(inputs, str) else list(inputs or [])
         if self.reject_containing and any(self.reject_containing in t for t in inputs):

@@ -124,6 +124,12 @@ class Metrics:
             "the next batch while one was written (ahead).", ["result"],
             registry=r,
         )  # fmt: skip
+        self.embeddings_deferred = Counter(
+            "jobingest_embeddings_deferred",
+            "Rows stored with the embedding pending because the embedder was away or slower "
+            "than JOBINGEST_EMBEDDER_WAIT_S (the defer policy).",
+            registry=r,
+        )
         self.embeddings_pending = Gauge(
             "jobingest_embeddings_pending", "Active rows stored without an embedding yet.",
             registry=r,

@@ -23,8 +23,8 @@ from aiokafka.structs import ConsumerRecord
 from schemas import AnyJobEvent
 from worker import plan, store, tracing
 from worker.decode import Decoded, Rejected
-from worker.embedders import Embedder, Vector
-from worker.errors import EmbedderMisconfigured, EmbedderRejected, EmbedderUnavailable
+from worker.embedders import Embedder, Vector, budget
+from worker.errors import EmbedderRejected
 from worker.metrics import Metrics
 from worker.plan import Identity
 from worker.settings import Settings
@@ -185,8 +185,10 @@ class BatchProcessor:
                 return 0
             texts = {row.content_hash: text for row, text in staged.values()
                      if row.content_hash in need}  # fmt: skip
-            vectors = await self.embedder.embed_documents(list(texts.values()))
+            vectors = await self._documents(list(texts.values()))
         except Exception:  # asyncio.TimeoutError included: no spare connection right now
+            return 0
+        if vectors is None:  # deferred: the batch stores its rows pending without waiting
             return 0
         for chash, vector in zip(texts, vectors, strict=True):
             self.cache.put(chash, vector)
@@ -265,6 +267,7 @@ class BatchProcessor:
         self.metrics.embedding_cache.labels(result="hit").inc(len(need) - len(todo))
         self.metrics.embedding_cache.labels(result="miss").inc(len(todo))
         refused: dict[Identity, str] = {}
+        deferred = 0
         if todo:
             computed = await self._compute([texts_by_hash[h] for h in todo])
             for chash, vector in zip(todo, computed, strict=True):
@@ -275,6 +278,11 @@ class BatchProcessor:
                     vectors[chash] = vector
                     self.cache.put(chash, vector)
                     result.texts_embedded += 1
+                else:
+                    deferred += len(need[chash])
+        if deferred:
+            self.metrics.embeddings_deferred.inc(deferred)
+            budget.count_deferred(self.embedder, deferred)
         for chash, rows in need.items():
             found = vectors.get(chash)
             if found is not None:
@@ -285,19 +293,26 @@ class BatchProcessor:
 
     async def _compute(self, texts: list[str]) -> list[Vector | str | None]:
         """A vector per text; a reason (str) for a text the embedder refuses; None when the
-        embedder is away or misconfigured under the ``defer`` policy (stored pending)."""
+        embedder is away, slow or misconfigured under the ``defer`` policy (stored pending)."""
         try:
-            return list(await self.embedder.embed_documents(texts))
+            found = await self._documents(texts)
         except EmbedderRejected:
             pass  # one text of the request is refused: find which, one by one
-        except (EmbedderUnavailable, EmbedderMisconfigured):
-            if self.settings.embedder_outage_policy != "defer":
-                raise
-            return [None] * len(texts)
+        else:
+            return list(found) if found is not None else [None] * len(texts)
         out: list[Vector | str | None] = []
         for text in texts:
             try:
-                out.append((await self.embedder.embed_documents([text]))[0])
+                one = await self._documents([text])
             except EmbedderRejected as exc:
                 out.append(str(exc))
+            else:
+                out.append(one[0] if one is not None else None)
         return out
+
+    async def _documents(self, texts: list[str]) -> list[Vector] | None:
+        """Vectors for ``texts``. Under ``pause`` failures propagate (the batch is retried);
+        under ``defer`` None when they do not come within JOBINGEST_EMBEDDER_WAIT_S."""
+        if self.settings.embedder_outage_policy != "defer":
+            return await self.embedder.embed_documents(texts)
+        return await budget.within(self.embedder, texts, self.settings.embedder_wait_s)

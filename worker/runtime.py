@@ -14,6 +14,7 @@ from worker.backfill import backfill_once
 from worker.consumer import IngestConsumer
 from worker.dlq import DeadLetterPublisher
 from worker.embedders import Embedder, build_embedder
+from worker.embedders.resilience import breaker_of
 from worker.errors import Disposition, classify, describe
 from worker.health import IngestHealth
 from worker.isolation import BatchRunner
@@ -32,6 +33,9 @@ LEDGER_PRUNE_INTERVAL_S = 3600.0
 GAUGE_INTERVAL_S = 1.0
 KAFKA_PROBE_TIMEOUT_S = 5.0
 BACKFILL_INTERVAL_S = 2.0
+BACKFILL_ROWS = 64
+PROBE_ROWS = 8  # at most one request of any embedder (texts per request: 32 by default)
+PROBE_TEXT = "jobingest probe: is the embedder back?"
 CLUSTER_GAUGE_INTERVAL_S = 30.0
 
 
@@ -148,21 +152,32 @@ class WorkerRuntime:
             await asyncio.sleep(LEDGER_PRUNE_INTERVAL_S)
 
     async def _backfill(self) -> None:
-        """Embed rows stored pending (defer policy). While the embedder's circuit is open its
-        calls fail fast; after the cooldown one of them is the probe that closes it."""
+        """Embed rows stored pending (defer policy). This is also where the embedder's probe
+        comes from under ``defer``: the ingest path never calls an embedder whose circuit is
+        open, so after the cooldown a backfill request (or, with nothing pending, a probe text)
+        is the one that may close it, however long it takes."""
         assert self.pool is not None and self.embedder is not None
+        breaker = breaker_of(self.embedder)
+        deferring = self.settings.embedder_outage_policy == "defer"
         while True:
             try:
                 async with self.pool.acquire() as conn:
                     pending = await store.count_pending_embeddings(conn)
                 self.metrics.embeddings_pending.set(pending)
+                circuit_open = breaker is not None and breaker.open
                 if pending:
                     filled = await backfill_once(
-                        self.pool, self.embedder, self.settings.embedder_max_chars
+                        self.pool,
+                        self.embedder,
+                        self.settings.embedder_max_chars,
+                        # while open, one request's worth: the probe then carries all of it
+                        limit=PROBE_ROWS if circuit_open else BACKFILL_ROWS,
                     )
                     if filled:
                         log.info("backfilled embeddings", extra={"rows": filled})
                         continue
+                elif deferring and circuit_open:
+                    await self.embedder.embed_documents([PROBE_TEXT])
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # embedder or database away: try again later
@@ -263,6 +278,6 @@ class WorkerRuntime:
                 checks["database"] = "ok"
             except Exception as exc:
                 checks["database"] = f"unreachable: {type(exc).__name__}"
-        circuit_open = bool(getattr(self.embedder, "circuit_open", False))
-        checks["embedder"] = "circuit open" if circuit_open else "ok"
+        breaker = breaker_of(self.embedder)
+        checks["embedder"] = breaker.describe() if breaker is not None else "ok"
         return checks

@@ -171,6 +171,9 @@ class Settings(BaseSettings):
     embedder_timeout_s: float = Field(default=60.0, gt=0)
     embedder_max_chars: int = Field(default=2_000, ge=100)
     embedder_outage_policy: OutagePolicy = "pause"
+    # under `defer`, the longest a batch waits for the embedder (then its rows are stored
+    # pending); the longest a search waits to embed its query (then hybrid answers lexically)
+    embedder_wait_s: float = Field(default=2.0, gt=0, le=60)
     embedder_circuit_threshold: int = Field(default=5, ge=1)
     embedder_circuit_cooldown_s: float = Field(default=10.0, gt=0)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -70,6 +71,7 @@ class HttpEmbedder:
         self.retry_max_s = retry_max_s
         self.breaker = breaker or CircuitBreaker()
         self.metrics = metrics or Metrics()
+        self.breaker.on_change = lambda is_open: self.metrics.embedder_circuit_open.set(is_open)
         self._slots = asyncio.Semaphore(concurrency)
         self._rate = RateLimiter(rps)
         headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
@@ -118,9 +120,12 @@ class HttpEmbedder:
         last: Exception | None = None
         for attempt in range(self.attempts):
             if not self.breaker.allow():
-                self.metrics.embedder_circuit_open.set(1)
-                raise EmbedderUnavailable(f"{self.provider} circuit open after repeated failures")
+                raise EmbedderUnavailable(
+                    f"{self.provider} circuit open after repeated failures ({self.breaker.reason})"
+                )
             retry_after: float | None = None
+            probe = self.breaker.probing
+            started = time.monotonic()
             try:
                 vectors = await self._send(texts)
             except (EmbedderRejected, EmbedderMisconfigured):
@@ -128,11 +133,13 @@ class HttpEmbedder:
                 raise
             except EmbedderUnavailable as exc:
                 last, retry_after = exc, exc.retry_after_s
-                self.breaker.record_failure()
-                self.metrics.embedder_circuit_open.set(int(self.breaker.open))
+                self.breaker.record_failure(str(exc))
+            except asyncio.CancelledError:  # the caller gave up waiting
+                if probe:  # a probe given up is a failed one: the next may go after the cooldown
+                    self.breaker.record_failure("the probe was given up")
+                raise
             else:
-                self.breaker.record_success()
-                self.metrics.embedder_circuit_open.set(0)
+                self.breaker.record_success(time.monotonic() - started)
                 return vectors
             if attempt + 1 < self.attempts:
                 self.metrics.embedder_retries.labels(provider=self.provider).inc()
@@ -247,6 +254,7 @@ def _decoded(embedding: Any) -> Any:
 
 def build_http_embedder(settings: Settings, metrics: Metrics | None = None) -> HttpEmbedder:
     assert settings.embedder_url is not None  # enforced by Settings
+    deferring = settings.embedder_outage_policy == "defer"
     common: dict[str, Any] = dict(
         concurrency=settings.embedder_concurrency,
         batch_size=settings.embedder_batch_size,
@@ -254,7 +262,10 @@ def build_http_embedder(settings: Settings, metrics: Metrics | None = None) -> H
         rps=settings.embedder_rps,
         timeout_s=settings.embedder_timeout_s,
         breaker=CircuitBreaker(
-            settings.embedder_circuit_threshold, settings.embedder_circuit_cooldown_s
+            settings.embedder_circuit_threshold,
+            settings.embedder_circuit_cooldown_s,
+            prompt_s=settings.embedder_wait_s if deferring else None,
+            name=f"embedder {settings.embedder} at {settings.embedder_url}",
         ),
         metrics=metrics,
     )
