@@ -157,12 +157,21 @@ def run_dev(
     started = time.monotonic()
     stack = DevStack(workdir=STATE_DIR.resolve(), pg_data_dir=(STATE_DIR / "pgdata").resolve())
     try:
-        with stack:
-            return _run(
-                stack, topic, count, embedder, http_port, partitions, services_only, started
-            )
+        stack.start()
+    except (
+        RuntimeError,
+        TimeoutError,
+        OSError,
+        subprocess.SubprocessError,
+    ) as exc:  # a port taken, no Java
+        stack.close()
+        _say(f"cannot start Kafka and PostgreSQL: {exc}")
+        return 1
+    try:
+        return _run(stack, topic, count, embedder, http_port, partitions, services_only, started)
     finally:
-        _say("Kafka and PostgreSQL stopped (data kept in " + str(STATE_DIR) + ")")
+        stack.close()
+        _say(f"Kafka and PostgreSQL stopped (data kept in {STATE_DIR})")
 
 
 def _run(
