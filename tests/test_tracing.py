@@ -10,6 +10,8 @@ from typing import Any
 
 import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from producers.gateway.access import key_digest
@@ -155,3 +157,35 @@ def test_tracing_is_off_unless_the_standard_variables_ask_for_it() -> None:
     with pytest.raises(ConfigError, match="OTEL_TRACES_EXPORTER='zipkin'"):
         tracing.configure("x", env={"OTEL_TRACES_EXPORTER": "zipkin"}, set_global=False)
     assert not tracing.enabled()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    trace_id=st.integers(min_value=0, max_value=2**128 - 1),
+    span_id=st.integers(min_value=0, max_value=2**64 - 1),
+    flags=st.sampled_from(["00", "01"]),
+    noise=st.one_of(st.none(), st.binary(max_size=80), st.text(max_size=60).map(str.encode)),
+)
+def test_a_traceparent_header_is_read_as_the_w3c_propagator_reads_it(
+    trace_id: int, span_id: int, flags: str, noise: bytes | None
+) -> None:
+    from opentelemetry import trace
+    from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
+
+    def reference(value: bytes) -> Any:
+        carrier = {"traceparent": value.decode("latin-1")}
+        found = trace.get_current_span(TraceContextTextMapPropagator().extract(carrier))
+        context = found.get_span_context()
+        return _ids(context) if context.is_valid else None
+
+    well_formed = f"00-{trace_id:032x}-{span_id:016x}-{flags}".encode()
+    assert _ids(tracing.context_of([("traceparent", well_formed)])) == reference(well_formed)
+    if noise is not None:  # never a context the propagator would refuse
+        ours = _ids(tracing.context_of([("traceparent", noise)]))
+        assert ours is None or ours == reference(noise)
+
+
+def _ids(context: Any) -> tuple[int, int, int] | None:
+    if context is None:
+        return None
+    return context.trace_id, context.span_id, int(context.trace_flags)

@@ -161,16 +161,22 @@ def _header(headers: Sequence[tuple[str, bytes | None]] | None, name: str) -> st
 
 
 def context_of(headers: Sequence[tuple[str, bytes | None]] | None) -> Any:
-    """The valid span context a record's ``traceparent`` header names, else None."""
-    from opentelemetry import trace
-    from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
+    """The valid span context a record's ``traceparent`` header names, else None. Parsed
+    here (version 00: ``00-<trace id>-<span id>-<flags>``) rather than through the
+    propagator: a batch span reads one per event, and this is several times cheaper."""
+    from opentelemetry.trace import SpanContext, TraceFlags
 
-    carrier = {k: v for k in (TRACEPARENT, "tracestate") if (v := _header(headers, k))}
-    if TRACEPARENT not in carrier:
+    value = _header(headers, TRACEPARENT)
+    parts = value.split("-") if value else ()
+    if len(parts) != 4 or parts[0] != "00" or len(parts[1]) != 32 or len(parts[2]) != 16:
         return None
-    context = trace.get_current_span(TraceContextTextMapPropagator().extract(carrier))
-    span_context = context.get_span_context()
-    return span_context if span_context.is_valid else None
+    try:
+        trace_id, span_id, flags = int(parts[1], 16), int(parts[2], 16), int(parts[3][:2], 16)
+    except ValueError:
+        return None
+    if not trace_id or not span_id:
+        return None
+    return SpanContext(trace_id, span_id, is_remote=True, trace_flags=TraceFlags(flags))
 
 
 def trace_id_of(record: ConsumerRecord) -> str | None:
