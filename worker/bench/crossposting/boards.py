@@ -20,7 +20,7 @@ class Board:
 
 
 # Probability of a variation class on a copy when the board does not name it.
-DEFAULT_WEIGHT = 0.05
+DEFAULT_WEIGHT = 0.04
 
 _COMMON = {
     "posted_apart": 0.2,

@@ -445,8 +445,10 @@ def copy_rendition(
 ) -> Rendition:
     """A copy of the job as this board shows it: each class drawn with the board's weight."""
     r = job.canonical
+    # a fifth of copies come from feeds that pass the employer's posting on almost verbatim
+    scale = 0.25 if rng.random() < 0.2 else 1.0
     for name in VARIATIONS:
-        weight = board.weights.get(name, 0.0 if name == "place_dropped" else DEFAULT_WEIGHT)
+        weight = scale * board.weights.get(name, 0.0 if name == "place_dropped" else DEFAULT_WEIGHT)
         if name in forbid or (name not in force and rng.random() >= weight):
             continue
         if name == "desc_boilerplate":
