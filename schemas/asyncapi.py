@@ -42,7 +42,7 @@ def _headers(described: dict[str, str], required: list[str]) -> dict[str, Any]:
         "type": "object",
         "properties": {
             name: {"type": "string", "description": text} for name, text in described.items()
-        },  # fmt: skip
+        },
         "required": required,
     }
 
@@ -98,7 +98,7 @@ def render_asyncapi(topic: str = "jobs.events") -> dict[str, Any]:
                 "summary": "jobingest workers, for records that cannot be stored.",
                 "messages": [{"$ref": "#/channels/deadLetters/messages/deadLetter"}],
             },
-        },  # fmt: skip
+        },
         "components": {
             "schemas": components,
             "messages": {
@@ -122,7 +122,7 @@ def render_asyncapi(topic: str = "jobs.events") -> dict[str, Any]:
                             "key": {**key, "description": "The original key."},
                             "bindingVersion": "0.5.0",
                         }
-                    },  # fmt: skip
+                    },
                 },
             },
         },

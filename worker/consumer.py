@@ -279,21 +279,29 @@ class IngestConsumer:
             counts[item.outcome] = counts.get(item.outcome, 0) + 1
         log.info(
             "batch committed",
-            extra={"records": len(records), "outcomes": counts, "duration_s": round(elapsed, 4),
-                   "texts_embedded": result.texts_embedded},
-        )  # fmt: skip
+            extra={
+                "records": len(records),
+                "outcomes": counts,
+                "duration_s": round(elapsed, 4),
+                "texts_embedded": result.texts_embedded,
+            },
+        )
         if not log.isEnabledFor(logging.DEBUG):
             return
         for item in result.outcomes:
             log.debug(
                 "event",
-                extra={"topic": item.record.topic, "partition": item.record.partition,
-                       "offset": item.record.offset,
-                       "event_id": str(item.event.event_id) if item.event else None,
-                       "event_trace_id": tracing.trace_id_of(item.record),
-                       "idempotency_key": item.idempotency_key, "outcome": item.outcome,
-                       "reason": item.reason},
-            )  # fmt: skip
+                extra={
+                    "topic": item.record.topic,
+                    "partition": item.record.partition,
+                    "offset": item.record.offset,
+                    "event_id": str(item.event.event_id) if item.event else None,
+                    "event_trace_id": tracing.trace_id_of(item.record),
+                    "idempotency_key": item.idempotency_key,
+                    "outcome": item.outcome,
+                    "reason": item.reason,
+                },
+            )
 
     async def report_lag(self) -> None:
         """Lag per assigned partition: the log end offset minus our committed offset. Without

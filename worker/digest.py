@@ -56,14 +56,15 @@ async def digest_ahead(
     postings = [
         (i, item.event.job, item.staged[0])
         for i, item in enumerate(out)
-        if isinstance(item, Decoded) and item.staged is not None
+        if isinstance(item, Decoded)
+        and item.staged is not None
         and not isinstance(item.event, JobRemoved)
-    ]  # fmt: skip
+    ]
     found = await helper.compute(
         [
             (job.title, job.company, job.location, job.remote, job.description)
             for _, job, _ in postings
-        ]  # fmt: skip
+        ]
     )
     for (i, _, row), signals in zip(postings, found, strict=True):
         if signals is None:

@@ -162,9 +162,13 @@ class BatchRunner:
         )
         log.warning(
             "%s failed (attempt %d, %s: %s); retrying in %.1fs",
-            what, backoff.attempt, kind.value, describe(error), wait,
+            what,
+            backoff.attempt,
+            kind.value,
+            describe(error),
+            wait,
             exc_info=kind is Disposition.UNKNOWN and backoff.attempt == 1,
-        )  # fmt: skip
+        )
         await asyncio.sleep(wait)
 
     async def _isolate(self, decoded: list[Decoded], first: BaseException) -> BatchResult:
@@ -208,9 +212,13 @@ class BatchRunner:
             result.letters.append(DeadLetter(d.record, type(exc).__name__, describe(exc)))
             log.warning(
                 "isolated a record that fails on its own",
-                extra={"topic": d.record.topic, "partition": d.record.partition,
-                       "offset": d.record.offset, "error": describe(exc)},
-            )  # fmt: skip
+                extra={
+                    "topic": d.record.topic,
+                    "partition": d.record.partition,
+                    "offset": d.record.offset,
+                    "error": describe(exc),
+                },
+            )
         return result
 
     def _abandon_if_stopping(self, exc: BaseException) -> None:

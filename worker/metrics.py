@@ -27,43 +27,54 @@ class Metrics:
             registry=r,
         )
         self.batch_retries = Counter(
-            "jobingest_batch_retries", "Batch attempts that failed transiently and were retried.",
-            ["error"], registry=r,
-        )  # fmt: skip
+            "jobingest_batch_retries",
+            "Batch attempts that failed transiently and were retried.",
+            ["error"],
+            registry=r,
+        )
         self.batch_attempts = Gauge(
             "jobingest_batch_attempts",
-            "Attempts of the batch in flight (0 when none is failing).", registry=r,
-        )  # fmt: skip
+            "Attempts of the batch in flight (0 when none is failing).",
+            registry=r,
+        )
         self.isolations = Counter(
             "jobingest_isolations",
-            "Batches bisected to find the record(s) that fail on their own.", registry=r,
-        )  # fmt: skip
+            "Batches bisected to find the record(s) that fail on their own.",
+            registry=r,
+        )
         self.ingestion_paused = Gauge(
             "jobingest_ingestion_paused",
-            "1 while ingestion is paused by a configuration problem or an outage.", registry=r,
-        )  # fmt: skip
+            "1 while ingestion is paused by a configuration problem or an outage.",
+            registry=r,
+        )
         self.stalled_seconds = Gauge(
             "jobingest_stalled_seconds",
             "Seconds since the last offset commit while events wait (0 when none wait).",
             registry=r,
-        )  # fmt: skip
+        )
         self.commit_failures = Counter(
             "jobingest_commit_failures",
-            "Offset commits refused (rebalance); the batch is re-read by the new owner.", registry=r,
-        )  # fmt: skip
+            "Offset commits refused (rebalance); the batch is re-read by the new owner.",
+            registry=r,
+        )
         self.batches_abandoned = Counter(
             "jobingest_batches_abandoned",
-            "Batches dropped uncommitted (revocation or shutdown); re-read later.", registry=r,
-        )  # fmt: skip
+            "Batches dropped uncommitted (revocation or shutdown); re-read later.",
+            registry=r,
+        )
         self.batches_ahead = Counter(
             "jobingest_batches_ahead",
             "Batches fetched (and digested) while the previous one was written; then applied, "
-            "or dropped at a revocation or shutdown and read again.", ["outcome"], registry=r,
-        )  # fmt: skip
+            "or dropped at a revocation or shutdown and read again.",
+            ["outcome"],
+            registry=r,
+        )
         self.consumer_lag = Gauge(
-            "jobingest_consumer_lag", "High watermark minus committed offset.",
-            ["topic", "partition"], registry=r,
-        )  # fmt: skip
+            "jobingest_consumer_lag",
+            "High watermark minus committed offset.",
+            ["topic", "partition"],
+            registry=r,
+        )
         self.kafka_connected = Gauge(
             "jobingest_kafka_connected",
             "1 while the broker answered a fetch, metadata or offsets request within "
@@ -79,35 +90,47 @@ class Metrics:
             "jobingest_assigned_partitions", "Partitions assigned to this worker.", registry=r
         )
         self.last_progress = Gauge(
-            "jobingest_last_commit_timestamp_seconds", "When this worker last committed offsets.",
+            "jobingest_last_commit_timestamp_seconds",
+            "When this worker last committed offsets.",
             registry=r,
-        )  # fmt: skip
+        )
         self.e2e_latency = Histogram(
             "jobingest_end_to_end_latency_seconds",
-            "From the event's occurred_at to its database commit.", buckets=LATENCY_BUCKETS,
+            "From the event's occurred_at to its database commit.",
+            buckets=LATENCY_BUCKETS,
             registry=r,
-        )  # fmt: skip
+        )
         self.kafka_latency = Histogram(
             "jobingest_kafka_to_commit_latency_seconds",
-            "From the Kafka record timestamp to its database commit.", buckets=LATENCY_BUCKETS,
+            "From the Kafka record timestamp to its database commit.",
+            buckets=LATENCY_BUCKETS,
             registry=r,
-        )  # fmt: skip
+        )
         self.batch_size = Histogram(
-            "jobingest_batch_size_events", "Records per batch.",
-            buckets=(1, 10, 50, 100, 250, 500, 1000, 2500, 5000), registry=r,
-        )  # fmt: skip
+            "jobingest_batch_size_events",
+            "Records per batch.",
+            buckets=(1, 10, 50, 100, 250, 500, 1000, 2500, 5000),
+            registry=r,
+        )
         self.batch_duration = Histogram(
-            "jobingest_batch_duration_seconds", "From fetch to offset commit, per batch.",
-            buckets=STAGE_BUCKETS, registry=r,
-        )  # fmt: skip
+            "jobingest_batch_duration_seconds",
+            "From fetch to offset commit, per batch.",
+            buckets=STAGE_BUCKETS,
+            registry=r,
+        )
         self.stage_duration = Histogram(
-            "jobingest_stage_duration_seconds", "Time per pipeline stage per batch.", ["stage"],
-            buckets=STAGE_BUCKETS, registry=r,
-        )  # fmt: skip
+            "jobingest_stage_duration_seconds",
+            "Time per pipeline stage per batch.",
+            ["stage"],
+            buckets=STAGE_BUCKETS,
+            registry=r,
+        )
         self.embedder_requests = Counter(
-            "jobingest_embedder_requests", "Embedding requests by provider and status.",
-            ["provider", "status"], registry=r,
-        )  # fmt: skip
+            "jobingest_embedder_requests",
+            "Embedding requests by provider and status.",
+            ["provider", "status"],
+            registry=r,
+        )
         self.embedder_in_flight = Gauge(
             "jobingest_embedder_in_flight_requests", "Embedding requests in flight.", registry=r
         )
@@ -115,15 +138,17 @@ class Metrics:
             "jobingest_embedder_retries", "Embedding requests retried.", ["provider"], registry=r
         )
         self.embedder_circuit_open = Gauge(
-            "jobingest_embedder_circuit_open", "1 while the embedder's circuit breaker is open.",
+            "jobingest_embedder_circuit_open",
+            "1 while the embedder's circuit breaker is open.",
             registry=r,
-        )  # fmt: skip
+        )
         self.embedding_cache = Counter(
             "jobingest_embedding_cache_lookups",
             "Texts whose vector was found (hit), had to be computed (miss), or was computed for "
-            "the next batch while one was written (ahead).", ["result"],
+            "the next batch while one was written (ahead).",
+            ["result"],
             registry=r,
-        )  # fmt: skip
+        )
         self.embeddings_deferred = Counter(
             "jobingest_embeddings_deferred",
             "Rows stored with the embedding pending because the embedder was away or slower "
@@ -131,9 +156,10 @@ class Metrics:
             registry=r,
         )
         self.embeddings_pending = Gauge(
-            "jobingest_embeddings_pending", "Active rows stored without an embedding yet.",
+            "jobingest_embeddings_pending",
+            "Active rows stored without an embedding yet.",
             registry=r,
-        )  # fmt: skip
+        )
         self.db_pool_size = Gauge(
             "jobingest_db_pool_connections", "Connections in the pool.", registry=r
         )
@@ -141,14 +167,15 @@ class Metrics:
             "jobingest_db_pool_connections_in_use", "Pool connections in use.", registry=r
         )
         self.clusters = Gauge(
-            "jobingest_clusters", "Clusters of active jobs (a job alone is a cluster of one).",
+            "jobingest_clusters",
+            "Clusters of active jobs (a job alone is a cluster of one).",
             registry=r,
-        )  # fmt: skip
+        )
         self.copied_share = Gauge(
             "jobingest_jobs_with_copies_ratio",
             "Share of active jobs posted on more than one board (in a cluster of two or more).",
             registry=r,
-        )  # fmt: skip
+        )
         self.build_info = Info(
             "jobingest_build", "Version and embedding configuration.", registry=r
         )

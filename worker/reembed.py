@@ -114,8 +114,9 @@ async def switch(conn: Conn, embedder: Embedder, max_chars: int) -> str:
         await conn.execute(
             "UPDATE jobingest_meta SET value = CASE key WHEN 'embedding_model' THEN $1 ELSE $2 END "
             "WHERE key IN ('embedding_model', 'embedding_dims')",
-            embedder.model, str(embedder.dims),
-        )  # fmt: skip
+            embedder.model,
+            str(embedder.dims),
+        )
         await conn.execute("DELETE FROM jobingest_meta WHERE key = 'reembed_target'")
     return old_column
 

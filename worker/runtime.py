@@ -123,9 +123,13 @@ class WorkerRuntime:
         ]
         log.info(
             "worker started",
-            extra={"topic": settings.topic, "group_id": settings.group_id,
-                   "embedder": self.embedder.provider, "model": self.embedder.model},
-        )  # fmt: skip
+            extra={
+                "topic": settings.topic,
+                "group_id": settings.group_id,
+                "embedder": self.embedder.provider,
+                "model": self.embedder.model,
+            },
+        )
 
     async def _consume(self) -> None:
         assert self.consumer is not None

@@ -100,8 +100,11 @@ class SignalHelper:
             self._executor = None
             pool.shutdown(wait=False, cancel_futures=True)
             if self._deaths >= MAX_RESTARTS:
-                log.error("the signal helper process ended %d times in a row; the worker "
-                          "computes the signals itself from now on", self._deaths)  # fmt: skip
+                log.error(
+                    "the signal helper process ended %d times in a row; the worker "
+                    "computes the signals itself from now on",
+                    self._deaths,
+                )
             else:
                 log.warning("the signal helper process ended; starting another")
         except Exception as error:  # e.g. a posting that cannot be pickled

@@ -68,11 +68,16 @@ def openapi(app: FastAPI, settings: Settings) -> dict[str, Any]:
     components.update(event.pop("$defs", {}))
     components["JobEvent"] = event
     ref = {"$ref": "#/components/schemas/JobEvent"}
-    body = {"oneOf": [ref, {"type": "array", "items": ref, "minItems": 1,
-                            "maxItems": settings.gateway_max_batch}]}  # fmt: skip
+    body = {
+        "oneOf": [
+            ref,
+            {"type": "array", "items": ref, "minItems": 1, "maxItems": settings.gateway_max_batch},
+        ]
+    }
     schema["paths"]["/v1/events"]["post"]["requestBody"] = {
-        "required": True, "content": {"application/json": {"schema": body}},
-    }  # fmt: skip
+        "required": True,
+        "content": {"application/json": {"schema": body}},
+    }
     schema["paths"]["/v1/events:upload"]["post"]["requestBody"] = {
         "required": True,
         "content": {"text/plain": {"schema": {"type": "string", "description": "JSON lines"}}},

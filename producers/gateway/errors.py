@@ -38,9 +38,11 @@ class ApiError(Exception):
 
 def kafka_unavailable(exc: BaseException) -> ApiError:
     return ApiError(
-        503, "kafka_unavailable", f"Kafka did not acknowledge the events: {type(exc).__name__}",
+        503,
+        "kafka_unavailable",
+        f"Kafka did not acknowledge the events: {type(exc).__name__}",
         {"Retry-After": str(RETRY_AFTER_S)},
-    )  # fmt: skip
+    )
 
 
 def field_errors(errors: list[str]) -> list[dict[str, str]]:
@@ -106,9 +108,11 @@ class RequestIds:
             or b"%00" in scope.get("query_string", b"")
         ):
             response: Response = error_response(
-                422, "invalid_request", "NUL (U+0000) is not allowed in the path or query",
+                422,
+                "invalid_request",
+                "NUL (U+0000) is not allowed in the path or query",
                 request_id,
-            )  # fmt: skip
+            )
             await response(scope, receive, send_with_id)
             return
         try:

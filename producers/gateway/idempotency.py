@@ -64,20 +64,28 @@ async def reserve(
             "DELETE FROM gateway_idempotency WHERE client = $1 AND key = $2 AND ("
             "created_at <= now() - make_interval(secs => $3) OR "
             "(status = $4 AND created_at <= now() - make_interval(secs => $5)))",
-            client, key, ttl_h * 3600, IN_PROGRESS, stale_after_s,
-        )  # fmt: skip
+            client,
+            key,
+            ttl_h * 3600,
+            IN_PROGRESS,
+            stale_after_s,
+        )
         won = await conn.fetchval(
             "INSERT INTO gateway_idempotency (client, key, body_sha256, status) "
             "VALUES ($1, $2, $3, $4) ON CONFLICT (client, key) DO NOTHING RETURNING true",
-            client, key, digest, IN_PROGRESS,
-        )  # fmt: skip
+            client,
+            key,
+            digest,
+            IN_PROGRESS,
+        )
         if won:
             return None
         row = await conn.fetchrow(
             "SELECT body_sha256, status, response FROM gateway_idempotency "
             "WHERE client = $1 AND key = $2",
-            client, key,
-        )  # fmt: skip
+            client,
+            key,
+        )
     if row is None:  # completed and pruned in between: unlikely; ask the caller to retry
         return Remembered(digest, IN_PROGRESS, None)
     return _remembered(row)
@@ -92,8 +100,9 @@ async def wait_for_answer(
         row = await pool.fetchrow(
             "SELECT body_sha256, status, response FROM gateway_idempotency "
             "WHERE client = $1 AND key = $2",
-            client, key,
-        )  # fmt: skip
+            client,
+            key,
+        )
         if row is None:
             return None  # released: the winner's publish failed
         found = _remembered(row)
@@ -110,15 +119,20 @@ async def complete(
     await pool.execute(
         "UPDATE gateway_idempotency SET status = $3, response = $4::jsonb "
         "WHERE client = $1 AND key = $2",
-        client, key, status, json.dumps(response),
-    )  # fmt: skip
+        client,
+        key,
+        status,
+        json.dumps(response),
+    )
 
 
 async def release(pool: asyncpg.Pool, client: str, key: str) -> None:
     await pool.execute(
         "DELETE FROM gateway_idempotency WHERE client = $1 AND key = $2 AND status = $3",
-        client, key, IN_PROGRESS,
-    )  # fmt: skip
+        client,
+        key,
+        IN_PROGRESS,
+    )
 
 
 async def prune(pool: asyncpg.Pool, ttl_h: float, batch: int = 1_000) -> int:

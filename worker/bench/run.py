@@ -124,10 +124,22 @@ async def run_baseline(
     produce: Callable[[], Awaitable[float]],
 ) -> dict[str, Any]:
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "worker.bench.baselines", variant, "--servers", servers, "--topic", topic,
-        "--database-url", url, "--events", str(events), "--group", f"bench-{variant}-{uuid.uuid4().hex[:6]}",
+        sys.executable,
+        "-m",
+        "worker.bench.baselines",
+        variant,
+        "--servers",
+        servers,
+        "--topic",
+        topic,
+        "--database-url",
+        url,
+        "--events",
+        str(events),
+        "--group",
+        f"bench-{variant}-{uuid.uuid4().hex[:6]}",
         stdout=asyncio.subprocess.PIPE,
-    )  # fmt: skip
+    )
     assert proc.stdout is not None
     while (await proc.stdout.readline()).strip() != b"ready":
         if proc.returncode is not None:
@@ -166,10 +178,17 @@ async def run_workers(
     env: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     ports = [free_port() for _ in range(count)]
-    env_base = {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": servers, "DATABASE_URL": url,
-                "JOBINGEST_TOPIC": topic, "JOBINGEST_GROUP_ID": group, "JOBINGEST_EMBEDDER": embedder,
-                "JOBINGEST_LOG_LEVEL": "WARNING", "JOBINGEST_HNSW_INDEX": str(hnsw).lower(),
-                **(env or {})}  # fmt: skip
+    env_base = {
+        **os.environ,
+        "KAFKA_BOOTSTRAP_SERVERS": servers,
+        "DATABASE_URL": url,
+        "JOBINGEST_TOPIC": topic,
+        "JOBINGEST_GROUP_ID": group,
+        "JOBINGEST_EMBEDDER": embedder,
+        "JOBINGEST_LOG_LEVEL": "WARNING",
+        "JOBINGEST_HNSW_INDEX": str(hnsw).lower(),
+        **(env or {}),
+    }
     procs = [
         await asyncio.create_subprocess_exec(
             sys.executable,
@@ -217,9 +236,12 @@ async def run_workers(
                 proc.send_signal(signal.SIGTERM)
         await asyncio.gather(*(proc.wait() for proc in procs))
     return {
-        "events": expected, "seconds": elapsed, "p50_s": round(histogram_quantile(ordered, 0.5), 3),
-        "p99_s": round(histogram_quantile(ordered, 0.99), 3), "peak_rss_mb": rss,
-    }  # fmt: skip
+        "events": expected,
+        "seconds": elapsed,
+        "p50_s": round(histogram_quantile(ordered, 0.5), 3),
+        "p99_s": round(histogram_quantile(ordered, 0.99), 3),
+        "peak_rss_mb": rss,
+    }
 
 
 async def new_topic(servers: str, prefix: str, partitions: int) -> str:
@@ -264,16 +286,26 @@ async def bench(
                 measured = await run_workers(
                     int(variant[-1]), servers, topic, url, group, n, produce, hnsw=hnsw
                 )
-            result = Result(variant, index, n, measured["seconds"], measured["p50_s"], measured["p99_s"],
-                            measured["peak_rss_mb"], await count_rows(url))  # fmt: skip
+            result = Result(
+                variant,
+                index,
+                n,
+                measured["seconds"],
+                measured["p50_s"],
+                measured["p99_s"],
+                measured["peak_rss_mb"],
+                await count_rows(url),
+            )
             _say(
                 f"  {result.rate:,.0f} events/s, p99 {result.p99_s}s, rows {result.rows}, peak RSS {result.peak_rss_mb} MB"
             )
             results.append(result)
     extra: dict[str, Any] = {}
     if local_events:
-        extra["local_model"] = [await _local_model_run(servers, admin_url, partitions, local_events, hnsw)
-                                for hnsw in indexes]  # fmt: skip
+        extra["local_model"] = [
+            await _local_model_run(servers, admin_url, partitions, local_events, hnsw)
+            for hnsw in indexes
+        ]
     if backlog_events:
         topic = await new_topic(servers, "bench.backlog", partitions)
         await produce_backlog(servers, topic, backlog_events, seed=3)  # a real backlog, waiting
@@ -282,10 +314,19 @@ async def bench(
         measured = await run_workers(
             1, servers, topic, url, "bench-backlog", backlog_events, _nothing, hnsw=False
         )
-        extra["backlog"] = {"events": backlog_events, "events_per_s": round(backlog_events / measured["seconds"]),
-                            "peak_rss_mb": measured["peak_rss_mb"], "rows": await count_rows(url)}  # fmt: skip
-    return {"events": events, "partitions": partitions, "kafka": str(stack.kafka_backend),
-            "results": results, **extra}  # fmt: skip
+        extra["backlog"] = {
+            "events": backlog_events,
+            "events_per_s": round(backlog_events / measured["seconds"]),
+            "peak_rss_mb": measured["peak_rss_mb"],
+            "rows": await count_rows(url),
+        }
+    return {
+        "events": events,
+        "partitions": partitions,
+        "kafka": str(stack.kafka_backend),
+        "results": results,
+        **extra,
+    }
 
 
 async def _local_model_run(
@@ -317,12 +358,17 @@ async def _local_model_run(
     finally:
         await embedder.close()
     rate, model_rate = events / measured["seconds"], (before + after) / 2
-    return {"model": embedder.model, "index": index, "events": events,
-            "seconds": round(measured["seconds"], 2), "events_per_s": round(rate, 2),
-            "model_texts_per_s": round(model_rate, 1),
-            "model_texts_per_s_before_after": [round(before, 1), round(after, 1)],
-            "ratio_to_model": round(rate / model_rate, 3),
-            "peak_rss_mb": measured["peak_rss_mb"]}  # fmt: skip
+    return {
+        "model": embedder.model,
+        "index": index,
+        "events": events,
+        "seconds": round(measured["seconds"], 2),
+        "events_per_s": round(rate, 2),
+        "model_texts_per_s": round(model_rate, 1),
+        "model_texts_per_s_before_after": [round(before, 1), round(after, 1)],
+        "ratio_to_model": round(rate / model_rate, 3),
+        "peak_rss_mb": measured["peak_rss_mb"],
+    }
 
 
 async def _nothing() -> float:
@@ -346,19 +392,34 @@ def render(report: dict[str, Any]) -> tuple[str, dict[str, Any]]:
             f"| {r.variant} | {r.index} | {r.events:,} | {r.rate:,.0f} | {vs_raw:.2f} | {vs_naive:.1f} | "
             f"{r.p50_s:.2f} | {r.p99_s:.2f} | {max(r.peak_rss_mb):.0f} | {r.rows:,} |"
         )
-        rows_json.append({"variant": r.variant, "index": r.index, "events": r.events, "seconds": round(r.seconds, 2),
-                          "events_per_s": round(r.rate, 1), "ratio_to_raw": round(vs_raw, 3),
-                          "ratio_to_naive": round(vs_naive, 2), "p50_s": r.p50_s, "p99_s": r.p99_s,
-                          "peak_rss_mb": r.peak_rss_mb, "rows": r.rows})  # fmt: skip
+        rows_json.append(
+            {
+                "variant": r.variant,
+                "index": r.index,
+                "events": r.events,
+                "seconds": round(r.seconds, 2),
+                "events_per_s": round(r.rate, 1),
+                "ratio_to_raw": round(vs_raw, 3),
+                "ratio_to_naive": round(vs_naive, 2),
+                "p50_s": r.p50_s,
+                "p99_s": r.p99_s,
+                "peak_rss_mb": r.peak_rss_mb,
+                "rows": r.rows,
+            }
+        )
     for lm in report.get("local_model", []):
-        lines.append(f"\nLocal model ({lm['model']}, in process, index {lm['index']}), 1 worker: {lm['events']} events in "
-                     f"{lm['seconds']} s = {lm['events_per_s']} events/s; the model alone {lm['model_texts_per_s']} texts/s "
-                     f"in the same run (mean of {' before and '.join(map(str, lm['model_texts_per_s_before_after']))} "
-                     f"after) ({lm['ratio_to_model']}x); peak RSS {lm['peak_rss_mb']} MB.")  # fmt: skip
+        lines.append(
+            f"\nLocal model ({lm['model']}, in process, index {lm['index']}), 1 worker: {lm['events']} events in "
+            f"{lm['seconds']} s = {lm['events_per_s']} events/s; the model alone {lm['model_texts_per_s']} texts/s "
+            f"in the same run (mean of {' before and '.join(map(str, lm['model_texts_per_s_before_after']))} "
+            f"after) ({lm['ratio_to_model']}x); peak RSS {lm['peak_rss_mb']} MB."
+        )
     if "backlog" in report:
         b = report["backlog"]
-        lines.append(f"\nBacklog: {b['events']:,} events already waiting, 1 worker, no index: {b['events_per_s']:,} events/s, "
-                     f"peak RSS {b['peak_rss_mb']} MB, rows {b['rows']:,}.")  # fmt: skip
+        lines.append(
+            f"\nBacklog: {b['events']:,} events already waiting, 1 worker, no index: {b['events_per_s']:,} events/s, "
+            f"peak RSS {b['peak_rss_mb']} MB, rows {b['rows']:,}."
+        )
     as_json = {**{k: v for k, v in report.items() if k != "results"}, "results": rows_json}
     return "\n".join(lines) + "\n", as_json
 

@@ -163,13 +163,16 @@ async def apply_replay(
                     await conn.execute(
                         "INSERT INTO jobingest_reapply (topic, partition, until_offset) VALUES ($1, $2, $3) "
                         "ON CONFLICT (topic, partition) DO UPDATE SET until_offset = EXCLUDED.until_offset",
-                        plan.topic, move.partition, move.end,
-                    )  # fmt: skip
+                        plan.topic,
+                        move.partition,
+                        move.end,
+                    )
                 else:
                     await conn.execute(
                         "DELETE FROM jobingest_reapply WHERE topic = $1 AND partition = $2",
-                        plan.topic, move.partition,
-                    )  # fmt: skip
+                        plan.topic,
+                        move.partition,
+                    )
     consumer = connection(kafka).consumer(group_id=plan.group, enable_auto_commit=False)
     await consumer.start()
     try:

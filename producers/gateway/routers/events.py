@@ -43,8 +43,9 @@ async def post_events(
         res.metrics.published.labels("rejected").inc(response["rejected"])
         return JSONResponse(response, status)
     if len(key) > MAX_IDEMPOTENCY_KEY_CHARS or "\x00" in key:
-        raise ApiError(422, "invalid_request",
-                       "X-Idempotency-Key must be at most 200 characters, without NUL")  # fmt: skip
+        raise ApiError(
+            422, "invalid_request", "X-Idempotency-Key must be at most 200 characters, without NUL"
+        )
     digest = idempotency.body_digest(body)
     timeout = settings.gateway_publish_timeout_s
     ttl = settings.gateway_idempotency_ttl_h
@@ -60,15 +61,19 @@ async def post_events(
         res.metrics.published.labels("rejected").inc(response["rejected"])
         return JSONResponse(response, status)
     if found.body_sha256 != digest:
-        raise ApiError(409, "idempotency_key_reused",
-                       "this X-Idempotency-Key was used with another body")  # fmt: skip
+        raise ApiError(
+            409, "idempotency_key_reused", "this X-Idempotency-Key was used with another body"
+        )
     if found.in_progress:
         answered = await idempotency.wait_for_answer(pool, who, key, timeout)
         if answered is None or answered.body_sha256 != digest or answered.response is None:
             res.metrics.idempotency_replays.labels("in_progress").inc()
-            raise ApiError(409, "in_progress",
-                           "a request with this X-Idempotency-Key is still being processed",
-                           {"Retry-After": "1"})  # fmt: skip
+            raise ApiError(
+                409,
+                "in_progress",
+                "a request with this X-Idempotency-Key is still being processed",
+                {"Retry-After": "1"},
+            )
         found = answered
     res.metrics.idempotency_replays.labels("replayed").inc()
     return JSONResponse(found.response, found.status, headers={"Idempotent-Replayed": "true"})
@@ -85,8 +90,9 @@ def parse_events(body: bytes, max_batch: int) -> tuple[list[dict[str, Any]], boo
     single = isinstance(data, dict)
     items = [data] if single else data
     if not isinstance(items, list) or not items or not all(isinstance(i, dict) for i in items):
-        raise ApiError(422, "invalid_request",
-                       "the body must be an event object or a non-empty array of them")  # fmt: skip
+        raise ApiError(
+            422, "invalid_request", "the body must be an event object or a non-empty array of them"
+        )
     if len(items) > max_batch:
         raise ApiError(413, "too_large", f"at most {max_batch} events per request")
     return items, single
@@ -104,17 +110,24 @@ async def publish_events(
                 event, value = validate(item)
             except EventRejected as exc:
                 if single:
-                    raise ApiError(422, "invalid_event", "the event is not the contract",
-                                   errors=field_errors(exc.errors)) from None  # fmt: skip
+                    raise ApiError(
+                        422,
+                        "invalid_event",
+                        "the event is not the contract",
+                        errors=field_errors(exc.errors),
+                    ) from None
                 results.append(
                     {"index": index, "status": "rejected", "errors": field_errors(exc.errors)}
                 )
                 continue
             futures.append(await publisher.send_validated(event, value))
             results.append(
-                {"index": index, "status": "accepted",
-                 "idempotency_key": resolve_idempotency_key(event)}
-            )  # fmt: skip
+                {
+                    "index": index,
+                    "status": "accepted",
+                    "idempotency_key": resolve_idempotency_key(event),
+                }
+            )
         await asyncio.wait_for(asyncio.gather(*futures), settings.gateway_publish_timeout_s)
     except (KafkaError, TimeoutError) as exc:
         for future in futures:
@@ -137,8 +150,12 @@ class UploadSummary:
             self.rejected_lines.append({"line": line, "errors": errors})
 
     def as_json(self) -> dict[str, Any]:
-        return {"lines": self.lines, "accepted": self.accepted, "rejected": self.rejected,
-                "rejected_lines": self.rejected_lines}  # fmt: skip
+        return {
+            "lines": self.lines,
+            "accepted": self.accepted,
+            "rejected": self.rejected,
+            "rejected_lines": self.rejected_lines,
+        }
 
 
 @router.post("/v1/events:upload", status_code=202, summary="Publish a JSON-lines file, streamed")
@@ -164,17 +181,22 @@ async def upload(
             if len(pending) > MAX_LINE_BYTES:
                 if not skipping:
                     summary.lines += 1
-                    summary.reject(summary.lines,
-                                   [{"loc": "<line>", "msg": "line longer than 1 MB"}])  # fmt: skip
+                    summary.reject(
+                        summary.lines, [{"loc": "<line>", "msg": "line longer than 1 MB"}]
+                    )
                 pending, skipping = b"", True
         if pending.strip() and not skipping:
             summary.lines += 1
             await publish_line(publisher, pending, summary)
         await asyncio.wait_for(publisher.flush(), settings.gateway_publish_timeout_s)
     except (KafkaError, TimeoutError) as exc:
-        raise ApiError(503, "kafka_unavailable",
-                       f"Kafka did not acknowledge the events: {type(exc).__name__}",
-                       {"Retry-After": str(RETRY_AFTER_S)}, **summary.as_json()) from exc  # fmt: skip
+        raise ApiError(
+            503,
+            "kafka_unavailable",
+            f"Kafka did not acknowledge the events: {type(exc).__name__}",
+            {"Retry-After": str(RETRY_AFTER_S)},
+            **summary.as_json(),
+        ) from exc
     res.metrics.published.labels("accepted").inc(summary.accepted)
     res.metrics.published.labels("rejected").inc(summary.rejected)
     return JSONResponse(summary.as_json(), 202)
@@ -194,8 +216,9 @@ async def publish_line(publisher: JobEventPublisher, line: bytes, summary: Uploa
         raise
     except Exception as exc:  # anything else about this line: reported, the upload goes on
         log.warning("upload line %d failed: %s", summary.lines, exc)
-        summary.reject(summary.lines,
-                       [{"loc": "<line>", "msg": f"could not process: {type(exc).__name__}"}])  # fmt: skip
+        summary.reject(
+            summary.lines, [{"loc": "<line>", "msg": f"could not process: {type(exc).__name__}"}]
+        )
         return
     summary.accepted += 1
 
