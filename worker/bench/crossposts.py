@@ -17,9 +17,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from worker.bench.crossposting.build import build
 from worker.bench.crossposting.labels import NEGATIVES, NegativePair, PostingLabel
 from worker.bench.crossposting.rewrite import VARIATIONS
+from worker.bench.crossposting.scenarios import build
 
 __all__ = [
     "NEGATIVES",

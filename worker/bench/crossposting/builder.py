@@ -1,8 +1,7 @@
-"""The scenarios of the cross-posting set: ordinary jobs copied to several boards, and the
-hard negatives (one title in several cities or in towns of one name, a repost after removal,
-jobs sharing an employer's boilerplate, titles with no description, a location-less
-aggregator copy of one of many cities' jobs). Everything is drawn from one seeded generator,
-so a seed gives the same events and labels every time.
+"""Makes the jobs and postings of the cross-posting set: a real job as its employer writes it,
+its postings on boards (ids, urls, times, the events), the hard-negative pairs between
+postings, and the assembled stream and labels. Everything is drawn from one seeded generator,
+so a seed gives the same events and labels every time; ``scenarios`` decides what to make.
 """
 
 from __future__ import annotations
@@ -22,7 +21,6 @@ from worker.bench.crossposting.model import FieldSpec, Job, Rendition, render
 from worker.bench.crossposting.places import (
     CITIES,
     COUNTRIES,
-    SAME_NAME_SETS,
     City,
     PlaceSpec,
     allowed,
@@ -46,7 +44,7 @@ _PAY_TABLE = (
 _PAY_FACTOR = {k: float(v) for k, v in (item.split() for item in _PAY_TABLE.split(", "))}
 _RATE_TABLE = "USD 1.0, CAD 1.37, GBP 0.79, EUR 0.92, CHF 0.88, CZK 23.0, PLN 3.95, DKK 6.85"
 _PER_USD = {k: float(v) for k, v in (item.split() for item in _RATE_TABLE.split(", "))}
-_TRIVIAL = ("<p></p>", "TBD", "tbd", "N/A", ".", "<p>&nbsp;</p>", "See job title.")
+TRIVIAL = ("<p></p>", "TBD", "tbd", "N/A", ".", "<p>&nbsp;</p>", "See job title.")
 _OPENINGS = (
     "As {a} {title} in our {team} in {place}, you will {mission}.",
     "We are looking for {a} {title} to join our {team} in {place}. You will {mission}.",
@@ -396,11 +394,11 @@ class Builder:
 
     # -- scenarios ---------------------------------------------------------------------------
 
-    def _new_key(self) -> str:
+    def new_key(self) -> str:
         self.jobs += 1
         return f"job-{self.jobs:05d}"
 
-    def _pick_title(
+    def pick_title(
         self, company: Company, min_quals: int = 0, quals_in_title: int = 1, prefix: bool = False
     ) -> tuple[Family, str, list[str], int] | None:
         """A family, level, specialties and numeral whose titles this employer has not used."""
@@ -424,20 +422,7 @@ class Builder:
                 return family, level, quals, numeral
         return None
 
-    def ordinary(self) -> None:
-        rng = self.rng
-        while True:
-            company = rng.choice(self.companies)
-            picked = self._pick_title(company, quals_in_title=0)
-            if picked is not None:
-                break
-        family, level, quals, numeral = picked
-        qual = quals[0] if quals else ""
-        city = CITIES[rng.choice(company.cities)]
-        job = self.make_job(company, family, city, level, qual, bool(qual), numeral)
-        self.publish(job, forbid=frozenset())  # the employer's only job with this title
-
-    def _cities(self, company: Company, count: int) -> list[City]:
+    def cities(self, company: Company, count: int) -> list[City]:
         """Cities of distinct names where the employer hires, topped up in its home country."""
         rng = self.rng
         keys = list(company.cities) + [
@@ -452,7 +437,7 @@ class Builder:
                 chosen[city.name] = city
         return list(chosen.values())[:count]
 
-    def _siblings(
+    def siblings(
         self,
         company: Company,
         family: Family,
@@ -472,166 +457,13 @@ class Builder:
             )
         return jobs
 
-    def _cross(self, kind: str, groups: list[list[_Posting]]) -> None:
+    def cross(self, kind: str, groups: list[list[_Posting]]) -> None:
         for left, right in itertools.combinations(groups, 2):
             self.negative(kind, left, right)
 
-    def other_city(self) -> None:
-        rng = self.rng
-        company = rng.choice(self.companies)
-        picked = self._pick_title(company, quals_in_title=0)
-        if picked is None:
-            return
-        family, level, quals, numeral = picked
-        cities = self._cities(company, rng.randint(2, 3))
-        jobs = self._siblings(
-            company, family, level, quals[0] if quals else "", numeral, cities, rng.random() < 0.7
-        )
-        self._cross("same_title_other_city", [self.publish(job) for job in jobs])
-
-    def namesake(self) -> None:
-        rng = self.rng
-        keys = list(rng.choice(SAME_NAME_SETS))
-        if len(keys) > 2 and rng.random() < 0.5:
-            keys = rng.sample(keys, 2)
-        cities = [CITIES[k] for k in keys]
-        countries = {c.country for c in cities}
-        candidates = [
-            c
-            for c in self.companies
-            if (c.country in countries if len(countries) == 1 else c.multinational)
-        ]
-        company = rng.choice(candidates or self.companies)
-        picked = self._pick_title(company, quals_in_title=0)
-        if picked is None:
-            return
-        family, level, quals, numeral = picked
-        jobs = self._siblings(
-            company, family, level, quals[0] if quals else "", numeral, cities, rng.random() < 0.8
-        )
-        self._cross("same_title_namesake_city", [self.publish(job) for job in jobs])
-
-    def aggregator(self) -> None:
-        rng = self.rng
-        company = rng.choice(self.companies)
-        picked = self._pick_title(company, quals_in_title=0)
-        if picked is None:
-            return
-        family, level, quals, numeral = picked
-        cities = self._cities(company, rng.randint(3, 5))
-        if len(cities) < 3:
-            return
-        jobs = self._siblings(
-            company, family, level, quals[0] if quals else "", numeral, cities, True
-        )
-        groups = [self.publish(job) for job in jobs]
-        self._cross("same_title_other_city", groups)
-        chosen = rng.randrange(len(jobs))
-        used = {p.board for p in groups[chosen]}
-        names = [n for n in ("jooble", "adzuna") if n not in used] or ["jooble", "adzuna"]
-        board = BOARDS[rng.choice(names)]
-        rendition = copy_rendition(jobs[chosen], board, rng, force=frozenset({"place_dropped"}))
-        copy = self.post(jobs[chosen], board, rendition, canonical=False)
-        groups[chosen].append(copy)
-        others = [p for i, group in enumerate(groups) if i != chosen for p in group]
-        self.negative("aggregator_multi_city", [copy], others)
-
-    def repost(self) -> None:
-        rng = self.rng
-        company = rng.choice(self.companies)
-        picked = self._pick_title(company, quals_in_title=0)
-        if picked is None:
-            return
-        family, level, quals, numeral = picked
-        qual = quals[0] if quals else ""
-        city = CITIES[rng.choice(company.cities)]
-        original = self.make_job(company, family, city, level, qual, bool(qual), numeral)
-        old = self.publish(original)
-        last = max(p.occurred for p in old)
-        ends = []
-        for posting in old:
-            at = last + timedelta(days=rng.uniform(7, 40), hours=rng.uniform(0, 72))
-            posting.active = False
-            self.removals.append((posting, at))
-            ends.append(at)
-        # a new opening with the same text, posted well after every copy came down
-        again = replace(
-            original, key=self._new_key(), posted_at=max(ends) + timedelta(days=rng.uniform(25, 60))
-        )
-        self.negative("repost_after_removal", old, self.publish(again))
-
-    def shared_boilerplate(self) -> None:
-        rng = self.rng
-        company = rng.choice(self.companies)
-        in_title = rng.random() < 0.5
-        count = rng.randint(3, 4)
-        picked = self._pick_title(
-            company, min_quals=count, quals_in_title=count if in_title else 0, prefix=True
-        )
-        if picked is None:
-            return
-        family, level, quals, numeral = picked
-        city = CITIES[rng.choice(company.cities)]
-        jobs: list[Job] = []
-        for qual in quals[:count]:
-            job = self.make_job(
-                company,
-                family,
-                city,
-                level,
-                qual,
-                in_title,
-                numeral,
-                style=jobs[0] if jobs else None,
-            )
-            while any(set(job.content.duties) == set(other.content.duties) for other in jobs):
-                duties = tuple(rng.sample(family.duties, rng.randint(4, 6)))
-                job = replace(job, content=replace(job.content, duties=duties))
-            jobs.append(job)
-        self._cross("shared_boilerplate", [self.publish(job) for job in jobs])
-
-    def trivial(self) -> None:
-        rng = self.rng
-        company = rng.choice(self.companies)
-        count = rng.randint(2, 3)
-        picked = self._pick_title(company, min_quals=count, quals_in_title=count)
-        if picked is None:
-            return
-        family, level, quals, numeral = picked
-        city = CITIES[rng.choice(company.cities)]
-        text = rng.choice(_TRIVIAL)
-        jobs: list[Job] = []
-        for qual in quals[:count]:
-            style = jobs[0] if jobs else None
-            jobs.append(
-                self.make_job(
-                    company, family, city, level, qual, True, numeral, trivial=text, style=style
-                )
-            )
-        self._cross("trivial_description", [self.publish(job) for job in jobs])
-
     # -- the set -----------------------------------------------------------------------------
 
-    def run(self) -> Built:
-        rng = self.rng
-        scale = self.target / 1200
-        plan = [
-            (self.other_city, 40),
-            (self.namesake, 28),
-            (self.aggregator, 18),
-            (self.repost, 40),
-            (self.shared_boilerplate, 22),
-            (self.trivial, 26),
-        ]
-        calls = [fn for fn, n in plan for _ in range(max(1, round(n * scale)))]
-        rng.shuffle(calls)
-        for call in calls:
-            call()
-        while self.jobs < self.target:
-            self.ordinary()
-        return self._assemble()
-
-    def _assemble(self) -> Built:
+    def assemble(self) -> Built:
         rng = self.rng
         timed: list[tuple[datetime, str, dict[str, Any]]] = []
         for posting in self.postings:
@@ -663,9 +495,3 @@ class Builder:
                 negatives=tuple(sorted(p.negatives, key=order.__getitem__)),
             )
         return built
-
-
-def build(seed: int, jobs: int) -> Built:
-    if jobs < 150:
-        raise ValueError("jobs must be at least 150 so that every scenario is present")
-    return Builder(seed, jobs).run()
