@@ -169,6 +169,9 @@ def run_dev(
         return 1
     try:
         return _run(stack, topic, count, embedder, http_port, partitions, services_only, started)
+    except TimeoutError as exc:  # KAFKA_BOOTSTRAP_SERVERS set to a broker that does not answer
+        _say(str(exc))
+        return 1
     finally:
         stack.close()
         _say(f"Kafka and PostgreSQL stopped (data kept in {STATE_DIR})")
