@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from types import SimpleNamespace
 
 import asyncpg
@@ -12,6 +14,7 @@ from tests.support import handled_at_least, produce, running_worker, wait_until
 from worker.embedders.hash import HashEmbedder
 from worker.read import SearchFilters, search_jobs
 from worker.reembed import pending_count, reembed
+from worker.runtime import TABLE_MODEL_INTERVAL_S
 from worker.settings import Settings
 from worker.store import create_pool
 from worker.text import embedding_text
@@ -42,12 +45,20 @@ async def test_reembed_is_resumable_follows_ingestion_and_switches_in_one_step(
             async with pool.acquire() as conn:
                 report = await reembed(conn, new, 2000, batch=20)  # resumes, then switches
             assert report.old_column == "embedding_hash_v1"
+            assert report.settings == (
+                "JOBINGEST_EMBEDDER=hash JOBINGEST_EMBEDDER_MODEL=hash-v2 JOBINGEST_EMBEDDER_DIMS=128"
+            )
+            started = time.monotonic()  # idle: no event reaches the worker
+            await wait_until(lambda: _paused(runtime), timeout_s=15, what="idle worker unready")
+            assert time.monotonic() - started <= TABLE_MODEL_INTERVAL_S + 2
+            state = (await runtime.readiness())["ingestion"]
+            assert "holds hash-v2 vectors (128 dims)" in state
+            assert f"set {report.settings}" in state
+            assert runtime.metrics.ingestion_paused._value.get() == 1
             await produce(settings.require_kafka(), settings.topic,
                           [wire(job_event("late", at=500))])  # fmt: skip
-            await wait_until(lambda: _paused(runtime), what="old-model worker pauses")
-            state = (await runtime.readiness())["ingestion"]
-            assert "switched to embedding model hash-v2" in state
-            assert "JOBINGEST_EMBEDDER_MODEL=hash-v2" in state
+            await asyncio.sleep(1)
+            assert await _paused(runtime)  # and writes nothing (60 rows below)
     finally:
         await pool.close()
     from pgvector.asyncpg import register_vector

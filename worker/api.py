@@ -17,8 +17,10 @@ from worker.read import (
     has_jobs_table,
     search_jobs,
 )
+from worker.search import Searched, SemanticUnavailable, query_problem, search
 from worker.settings import Settings, load_settings
 from worker.store import connect, create_pool
+from worker.table_model import for_queries, read_table_embedding
 from worker.tracing import configure as configure_tracing
 from worker.tracing import provider as tracer_provider
 
@@ -30,16 +32,22 @@ __all__ = [
     "KafkaConnection",
     "KafkaTarget",
     "SearchFilters",
+    "Searched",
+    "SemanticUnavailable",
     "Settings",
     "build_embedder",
     "configure_tracing",
     "connect",
     "create_pool",
     "export_rows",
+    "for_queries",
     "connection",
     "get_job",
     "has_jobs_table",
     "load_settings",
+    "query_problem",
+    "read_table_embedding",
+    "search",
     "search_jobs",
     "tracer_provider",
 ]

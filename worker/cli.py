@@ -278,7 +278,10 @@ def search(
 
     from worker import store
     from worker.embedders import build_embedder
-    from worker.read import MODES, SearchFilters, search_jobs
+    from worker.read import MODES, SearchFilters
+    from worker.search import Searched, SemanticUnavailable
+    from worker.search import search as run_search
+    from worker.table_model import for_queries, read_table_embedding
 
     choices = {
         "--mode": (mode, MODES),
@@ -301,10 +304,6 @@ def search(
             raise fail("--posted-after needs an offset, e.g. 2026-03-01T00:00:00+00:00", 2)
     settings = configured(("database",), database_url=database_url)
     url = settings.require_database()
-    try:
-        embedder = build_embedder(settings)
-    except ConfigError as exc:
-        raise fail(str(exc), 2) from None
     filters = SearchFilters(
         remote=remote, location=location,
         salary_min=Decimal(str(salary_min)) if salary_min is not None else None,
@@ -314,23 +313,47 @@ def search(
     )  # fmt: skip
     start = (page - 1) * limit if page is not None else offset
 
-    async def find() -> list[dict[str, Any]]:
+    async def find() -> tuple[bool, Searched]:
         pool = await store.create_pool(url, 1)
+        embedder = None
         try:
-            async with pool.acquire() as conn:
-                return await search_jobs(
-                    conn, embedder, query, filters, limit, mode=mode,  # type: ignore[arg-type]
-                    offset=start, config=settings.search_config,
-                )  # fmt: skip
+            async with pool.acquire() as conn:  # queries embedded with the table's model
+                table = await read_table_embedding(conn)
+                embedder = build_embedder(for_queries(settings, table))
+                found = await run_search(
+                    conn,
+                    embedder,
+                    query,
+                    filters,
+                    limit,
+                    mode=mode,  # type: ignore[arg-type]
+                    offset=start,
+                    config=settings.search_config,
+                    wait_s=settings.embedder_wait_s,
+                )
+                return embedder.semantic, found
         finally:
             await pool.close()
-            await embedder.close()
+            if embedder is not None:
+                await embedder.close()
 
-    results = run(find())
+    try:
+        semantic, found = run(find())
+    except SemanticUnavailable as exc:  # 2: the configuration differs from the table's
+        raise fail(str(exc), 1 if exc.code == "embedder_unavailable" else 2) from None
+    results = found.results
+    if found.degraded:
+        err.print(
+            f"note: {found.degraded} ({found.reason}): results from the lexical ranking only",
+            style="yellow",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
     if as_json:
         print(json.dumps(results, default=str))
         return
-    if not embedder.semantic and mode != "lexical":
+    if not semantic and mode != "lexical" and not found.degraded:
         err.print(
             "[yellow]note: the hash embedder is not semantic; its part of the ranking is arbitrary[/yellow]"
         )
@@ -1040,7 +1063,8 @@ def reembed(
         raise fail(str(exc)) from exc
     out.print(
         f"switched to {report.model} ({report.dims} dims) after embedding {report.embedded} jobs. "
-        f"Restart the workers with JOBINGEST_EMBEDDER_MODEL={report.model}. The old vectors stay in "
+        f"Restart the workers and the gateway with {report.settings} (workers still on the old "
+        "model are unready and write nothing). The old vectors stay in "
         f"jobs.{report.old_column}; drop them when done: ALTER TABLE jobs DROP COLUMN {report.old_column}"
     )
 
@@ -1153,6 +1177,35 @@ def bench_search(
 
     models = model or [DEFAULT_MODELS["local"]]
     raise typer.Exit(run_search_bench(postings, models, latency_rows, output))
+
+
+@bench_app.command("embedder-outage")
+def bench_embedder_outage(
+    policy: Annotated[
+        list[str] | None, typer.Option(help="pause and/or defer (repeatable; default: both).")
+    ] = None,
+    fault: Annotated[
+        list[str] | None, typer.Option(help="503, hang and/or slow (repeatable; default: all).")
+    ] = None,
+    before: Annotated[float, typer.Option(help="Seconds of load before the outage.")] = 15,
+    during: Annotated[float, typer.Option(help="Seconds of outage.")] = 30,
+    after: Annotated[float, typer.Option(help="Seconds of load after it.")] = 20,
+    rate: Annotated[float, typer.Option(help="Events per second offered.")] = 25,
+    output: Annotated[Path, typer.Option(help="Where embedder-outage.json and .md go.")] = Path(
+        "bench-results"
+    ),
+) -> None:
+    """Committed events/s before, during and after an embedder outage, per policy and fault."""
+    from worker.bench.embedder_outage import FAULTS, POLICIES, run_outage_bench
+
+    for given, allowed, flag in ((policy, POLICIES, "--policy"), (fault, FAULTS, "--fault")):
+        if any(value not in allowed for value in given or ()):
+            raise fail(f"{flag} must be one of {', '.join(allowed)}", 2)
+    raise typer.Exit(
+        run_outage_bench(
+            list(policy or POLICIES), list(fault or FAULTS), (before, during, after), rate, output
+        )
+    )
 
 
 @app.command()

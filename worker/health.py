@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 class IngestHealth:
     stall_timeout_s: float
     paused: str | None = None  # the cause, in words that say what to fix
+    # the table holds another model's vectors (checked periodically, idle or not)
+    table_mismatch: str | None = None
     attempts: int = 0  # attempts of the batch in flight
     last_commit: float = field(default_factory=time.monotonic)
     lag: int = 0
@@ -44,6 +46,8 @@ class IngestHealth:
         return max(time.monotonic() - since, 0.0)
 
     def check(self) -> str:
+        if self.table_mismatch is not None:
+            return f"paused: {self.table_mismatch}"
         if self.paused is not None:
             return f"paused: {self.paused}"
         stalled = self.stalled_s()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from worker.errors import ConfigError
 from worker.store import MIGRATION_LOCK, Conn
+from worker.table_model import TableEmbedding, mismatch
 
 _DDL = """
 CREATE EXTENSION IF NOT EXISTS vector;
@@ -154,9 +155,15 @@ _HNSW = (
 
 
 async def migrate(
-    conn: Conn, model: str, dims: int, hnsw_index: bool = True, search_config: str = "english"
+    conn: Conn,
+    model: str,
+    dims: int,
+    hnsw_index: bool = True,
+    search_config: str = "english",
+    provider: str | None = None,
 ) -> None:
-    """Create or check the schema. Refuses a model or dimension other than the table's."""
+    """Create or check the schema. Refuses a model or dimension other than the table's; records
+    the table's model, dimension and (when given, and not recorded yet) provider."""
     if not await conn.fetchval(
         "SELECT EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname = $1)", search_config
     ):
@@ -202,12 +209,20 @@ async def migrate(
         meta = {
             r["key"]: r["value"] for r in await conn.fetch("SELECT key, value FROM jobingest_meta")
         }
-    if meta["embedding_model"] != model or int(meta["embedding_dims"]) != dims:
+    table = TableEmbedding(
+        meta["embedding_model"], int(meta["embedding_dims"]), meta.get("embedding_provider")
+    )
+    problem = mismatch(table, model, dims, "this worker")
+    if problem:
         raise ConfigError(
-            f"the jobs table holds {meta['embedding_model']} vectors ({meta['embedding_dims']} dims) "
-            f"but this worker is configured for {model} ({dims} dims). Either configure "
-            f"JOBINGEST_EMBEDDER_MODEL={meta['embedding_model']} JOBINGEST_EMBEDDER_DIMS="
-            f"{meta['embedding_dims']}, or migrate with `jobingest reembed --model {model} --dims {dims}`"
+            f"{problem}, or migrate the table with `jobingest reembed --model {model} --dims {dims}"
+            + (f" --embedder {provider}`" if provider else "`")
+        )
+    if provider and table.provider is None:
+        await conn.execute(
+            "INSERT INTO jobingest_meta (key, value) VALUES ('embedding_provider', $1) "
+            "ON CONFLICT (key) DO NOTHING",
+            provider,
         )
 
 

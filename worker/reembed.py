@@ -19,6 +19,7 @@ from types import SimpleNamespace
 
 from worker.embedders import Embedder
 from worker.store import Conn
+from worker.table_model import TableEmbedding
 from worker.text import embedding_text
 
 _PENDING = """
@@ -37,6 +38,12 @@ class ReembedReport:
     dims: int
     embedded: int
     old_column: str | None
+    provider: str = ""
+
+    @property
+    def settings(self) -> str:
+        """Every setting a worker (or a search) needs for the new model."""
+        return TableEmbedding(self.model, self.dims, self.provider or None).settings()
 
 
 def column_suffix(model: str) -> str:
@@ -117,6 +124,11 @@ async def switch(conn: Conn, embedder: Embedder, max_chars: int) -> str:
             embedder.model,
             str(embedder.dims),
         )
+        await conn.execute(
+            "INSERT INTO jobingest_meta (key, value) VALUES ('embedding_provider', $1) "
+            "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+            embedder.provider,
+        )
         await conn.execute("DELETE FROM jobingest_meta WHERE key = 'reembed_target'")
     return old_column
 
@@ -146,6 +158,6 @@ async def reembed(
         if on_progress is not None:
             on_progress(done)
     if max_batches is not None and await pending_count(conn):
-        return ReembedReport(embedder.model, embedder.dims, embedded, None)
+        return ReembedReport(embedder.model, embedder.dims, embedded, None, embedder.provider)
     old_column = await switch(conn, embedder, max_chars)
-    return ReembedReport(embedder.model, embedder.dims, embedded, old_column)
+    return ReembedReport(embedder.model, embedder.dims, embedded, old_column, embedder.provider)

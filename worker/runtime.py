@@ -25,6 +25,7 @@ from worker.pipeline import BatchProcessor
 from worker.read import cluster_stats
 from worker.settings import Settings
 from worker.signals import SignalHelper
+from worker.table_model import mismatch, read_table_embedding
 from worker.topics import ensure_event_topics, max_message_bytes
 
 log = logging.getLogger("jobingest.worker")
@@ -37,6 +38,7 @@ BACKFILL_ROWS = 64
 PROBE_ROWS = 8  # at most one request of any embedder (texts per request: 32 by default)
 PROBE_TEXT = "jobingest probe: is the embedder back?"
 CLUSTER_GAUGE_INTERVAL_S = 30.0
+TABLE_MODEL_INTERVAL_S = 5.0
 
 
 class WorkerRuntime:
@@ -81,6 +83,7 @@ class WorkerRuntime:
                 self.embedder.dims,
                 settings.hnsw_index,
                 settings.search_config,
+                provider=settings.embedder,
             )
         self.migrated = True
         self.metrics.build_info.info(
@@ -120,6 +123,7 @@ class WorkerRuntime:
             asyncio.create_task(self._sample_gauges(), name="jobingest-gauges"),
             asyncio.create_task(self._backfill(), name="jobingest-backfill"),
             asyncio.create_task(self._sample_clusters(), name="jobingest-clusters"),
+            asyncio.create_task(self._watch_table_model(), name="jobingest-table-model"),
         ]
         log.info(
             "worker started",
@@ -191,6 +195,27 @@ class WorkerRuntime:
                 else:
                     log.debug("backfill deferred: %s", exc)
             await asyncio.sleep(BACKFILL_INTERVAL_S)
+
+    async def _watch_table_model(self) -> None:
+        """Every TABLE_MODEL_INTERVAL_S, the model the table records: a worker left on another
+        one (after `jobingest reembed`) goes unready within that time, idle or not, naming the
+        settings to change; it could write nothing anyway."""
+        assert self.pool is not None and self.embedder is not None
+        while True:
+            try:
+                async with self.pool.acquire() as conn:
+                    table = await read_table_embedding(conn)
+                problem = mismatch(table, self.embedder.model, self.embedder.dims, "this worker")
+                if problem is not None:
+                    problem += ", and restart it"
+                if problem != self.health.table_mismatch:
+                    self.health.table_mismatch = problem
+                    self.metrics.ingestion_paused.set(int(problem is not None))
+                    if problem is not None:
+                        log.warning("ingestion paused: %s", problem)
+            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+                log.debug("table model not checked: %s", exc)
+            await asyncio.sleep(TABLE_MODEL_INTERVAL_S)
 
     async def _sample_clusters(self) -> None:
         assert self.pool is not None

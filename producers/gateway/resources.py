@@ -16,7 +16,15 @@ from prometheus_client import CollectorRegistry, Counter, Histogram
 from producers.gateway import idempotency
 from producers.gateway.access import RateLimiter
 from producers.publisher import JobEventPublisher
-from worker.api import Embedder, Settings, build_embedder, create_pool, tracer_provider
+from worker.api import (
+    Embedder,
+    Settings,
+    build_embedder,
+    create_pool,
+    for_queries,
+    read_table_embedding,
+    tracer_provider,
+)
 
 log = logging.getLogger("jobingest.gateway")
 
@@ -84,7 +92,8 @@ class Resources:
             stack.push_async_callback(self._close_pool, pool, limit)
             self.pool = pool
             await pool.execute(idempotency.DDL)
-            embedder = build_embedder(s)
+            async with pool.acquire() as conn:  # queries are embedded with the table's model
+                embedder = build_embedder(for_queries(s, await read_table_embedding(conn)))
             stack.push_async_callback(embedder.close)
             self.embedder = embedder
             pruning = asyncio.create_task(self._prune_forever(pool), name="gateway-prune")

@@ -41,3 +41,17 @@ def count_deferred(embedder: Embedder, rows: int) -> None:
     breaker = breaker_of(embedder)
     if breaker is not None and rows:
         breaker.deferred += rows
+
+
+async def query(embedder: Embedder, text: str, wait_s: float) -> Vector:
+    """The query's vector within ``wait_s`` (a search never waits longer). No answer in time
+    opens an HTTP embedder's circuit, so the next searches fail fast until a probe answers."""
+    breaker = breaker_of(embedder)
+    try:
+        async with asyncio.timeout(wait_s if breaker is not None else None):
+            return await embedder.embed_query(text)
+    except TimeoutError:
+        assert breaker is not None
+        reason = f"no answer within {wait_s:g}s (JOBINGEST_EMBEDDER_WAIT_S)"
+        breaker.trip(reason)
+        raise EmbedderUnavailable(f"{embedder.provider}: {reason}") from None

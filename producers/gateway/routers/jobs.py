@@ -21,12 +21,14 @@ from producers.gateway.deps import Client, EmbedderDep, Pool, SettingsDep
 from producers.gateway.errors import ApiError
 from worker.api import (
     EXPORT_COLUMNS,
+    Searched,
     SearchFilters,
+    SemanticUnavailable,
     export_rows,
     get_job,
     has_jobs_table,
-    search_jobs,
 )
+from worker.api import search as run_search
 
 router = APIRouter(tags=["jobs"])
 
@@ -142,15 +144,29 @@ async def search(
     offset = decode_cursor(cursor, fingerprint) if cursor else 0
     async with pool.acquire() as conn, spare_connection(pool, mode == "hybrid") as second:
         await require_jobs_table(conn)
-        rows = await search_jobs(
+        found = await _search(
             conn, embedder, q, filters, limit + 1, mode=mode, offset=offset,
-            config=settings.search_config, lexical_conn=second,
+            config=settings.search_config, lexical_conn=second, wait_s=settings.embedder_wait_s,
         )  # fmt: skip
+    rows = found.results
     more = len(rows) > limit and offset + limit <= MAX_OFFSET
-    return as_json({
+    body: dict[str, Any] = {
         "results": rows[:limit],
         "next_cursor": encode_cursor(offset + limit, fingerprint) if more else None,
-    })  # fmt: skip
+    }
+    if found.degraded:  # answered from the lexical ranking alone
+        body |= {"degraded": found.degraded, "degraded_reason": found.reason}
+    return as_json(body)
+
+
+async def _search(*args: Any, **kwargs: Any) -> Searched:
+    """The search, or 503 naming the embedder when semantic search cannot embed its query."""
+    try:
+        return await run_search(*args, **kwargs)
+    except SemanticUnavailable as exc:
+        raise ApiError(
+            503, exc.code, str(exc), {"Retry-After": "5"}, embedder=exc.embedder, reason=exc.reason
+        ) from None
 
 
 @router.get("/v1/jobs/export.csv", summary="Active jobs as CSV, streamed")
