@@ -55,8 +55,9 @@ async def test_reembed_is_resumable_follows_ingestion_and_switches_in_one_step(
             assert "holds hash-v2 vectors (128 dims)" in state
             assert f"set {report.settings}" in state
             assert runtime.metrics.ingestion_paused._value.get() == 1
-            await produce(settings.require_kafka(), settings.topic,
-                          [wire(job_event("late", at=500))])  # fmt: skip
+            await produce(
+                settings.require_kafka(), settings.topic, [wire(job_event("late", at=500))]
+            )
             await asyncio.sleep(1)
             assert await _paused(runtime)  # and writes nothing (60 rows below)
     finally:

@@ -145,9 +145,17 @@ async def search(
     async with pool.acquire() as conn, spare_connection(pool, mode == "hybrid") as second:
         await require_jobs_table(conn)
         found = await _search(
-            conn, embedder, q, filters, limit + 1, mode=mode, offset=offset,
-            config=settings.search_config, lexical_conn=second, wait_s=settings.embedder_wait_s,
-        )  # fmt: skip
+            conn,
+            embedder,
+            q,
+            filters,
+            limit + 1,
+            mode=mode,
+            offset=offset,
+            config=settings.search_config,
+            lexical_conn=second,
+            wait_s=settings.embedder_wait_s,
+        )
     rows = found.results
     more = len(rows) > limit and offset + limit <= MAX_OFFSET
     body: dict[str, Any] = {
