@@ -1194,6 +1194,9 @@ def bench_embedder_outage(
     output: Annotated[Path, typer.Option(help="Where embedder-outage.json and .md go.")] = Path(
         "bench-results"
     ),
+    worker_checkout: Annotated[
+        Path | None, typer.Option(help="Run the worker from this checkout (another revision).")
+    ] = None,
 ) -> None:
     """Committed events/s before, during and after an embedder outage, per policy and fault."""
     from worker.bench.embedder_outage import FAULTS, POLICIES, run_outage_bench
@@ -1203,7 +1206,12 @@ def bench_embedder_outage(
             raise fail(f"{flag} must be one of {', '.join(allowed)}", 2)
     raise typer.Exit(
         run_outage_bench(
-            list(policy or POLICIES), list(fault or FAULTS), (before, during, after), rate, output
+            list(policy or POLICIES),
+            list(fault or FAULTS),
+            (before, during, after),
+            rate,
+            output,
+            worker_checkout,
         )
     )
 

@@ -152,6 +152,7 @@ async def run_scenario(
     phases: tuple[float, float, float],
     rate: float,
     log: IO[bytes],
+    worker_checkout: Path | None = None,
 ) -> Scenario:
     servers = stack.kafka_bootstrap_servers
     name = f"outage_{policy}_{fault}_{uuid.uuid4().hex[:6]}"
@@ -179,6 +180,8 @@ async def run_scenario(
         "JOBINGEST_EMBEDDER_OUTAGE_POLICY": policy,
         "JOBINGEST_LOG_LEVEL": "WARNING",
     }
+    if worker_checkout is not None:  # another revision's worker, for a side-by-side
+        env["PYTHONPATH"] = str(worker_checkout)
     worker = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "worker.cli", "worker", env=env, stdout=log, stderr=log
     )
@@ -271,6 +274,7 @@ def run_outage_bench(
     phases: tuple[float, float, float],
     rate: float,
     output: Path,
+    worker_checkout: Path | None = None,
 ) -> int:
     try:
         from tests.embedding_server import embedding_server
@@ -279,13 +283,16 @@ def run_outage_bench(
         return 2
     results: list[Scenario] = []
     output.mkdir(parents=True, exist_ok=True)
+    worker_checkout = worker_checkout.resolve() if worker_checkout is not None else None
     with DevStack() as stack, embedding_server(dims=16) as server:
         for policy in policies:
             for fault in faults:
                 _say(f"{policy} / {fault}")
                 with (output / f"worker-{policy}-{fault}.log").open("wb") as log:
                     result = asyncio.run(
-                        run_scenario(stack, server, policy, fault, phases, rate, log)
+                        run_scenario(
+                            stack, server, policy, fault, phases, rate, log, worker_checkout
+                        )
                     )
                 _say(str(asdict(result)))
                 results.append(result)
