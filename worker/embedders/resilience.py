@@ -35,8 +35,8 @@ class RateLimiter:
 class CircuitBreaker:
     """Opens after `threshold` consecutive failures, or at once when tripped (a caller gave up
     waiting for an answer); after `cooldown_s` one probe may pass (half-open): its success
-    closes the circuit, its failure opens it again. With `prompt_s`, a probe that answered but
-    took longer than that keeps it open (under the `defer` policy an embedder slower than a
+    closes the circuit, its failure opens it again. With `prompt_s`, an answer that took longer
+    than that keeps it open (under the `defer` policy an embedder slower than a
     batch may wait is as good as away). An outage, from the first opening to the closing, is
     announced once by a warning each way: the closing one says how long it lasted and how many
     rows were stored with their embedding pending meanwhile (`deferred`)."""
@@ -78,9 +78,9 @@ class CircuitBreaker:
         return False
 
     def record_success(self, elapsed_s: float = 0.0) -> None:
-        if self._probing and self.prompt_s is not None and elapsed_s > self.prompt_s:
+        if self.opened_at is not None and self.prompt_s is not None and elapsed_s > self.prompt_s:
             self._reopen(f"answered in {elapsed_s:.1f}s, slower than {self.prompt_s:g}s")
-            return
+            return  # it answers, but too late for a batch to wait: still open
         self.failures = 0
         self._probing = False
         if self.opened_at is None:
@@ -90,10 +90,11 @@ class CircuitBreaker:
         lasted = time.monotonic() - (self.outage_since or time.monotonic())
         log.warning(
             "%s circuit closed after %.1fs open: %d rows stored with the embedding pending "
-            "meanwhile (filled by the backfill)",
+            "meanwhile%s",
             self.name,
             lasted,
             self.deferred,
+            " (the backfill fills them)" if self.deferred else "",
         )
         self.outage_since = None
         self.deferred = 0
