@@ -101,6 +101,7 @@ async def test_cli_search_during_an_outage_degrades_to_lexical_or_refuses_in_one
     hung = await asyncio.to_thread(_cli, database, "nurse", **env, **slow)
     assert hung.returncode == 0 and "ICU Nurse" in hung.stdout
     assert "no answer within 1s" in hung.stderr
+    assert len(hung.stderr.strip().splitlines()) == 1, hung.stderr
     assert time.monotonic() - started < 30  # not the 60 s request timeout
     server.hang_s = 0.0
 

@@ -274,6 +274,7 @@ def search(
     database_url: DatabaseOpt = None,
 ) -> None:
     """Search active jobs: hybrid lexical + semantic ranking, with filters and pages."""
+    import logging
     from datetime import datetime
 
     from worker import store
@@ -304,6 +305,7 @@ def search(
             raise fail("--posted-after needs an offset, e.g. 2026-03-01T00:00:00+00:00", 2)
     settings = configured(("database",), database_url=database_url)
     url = settings.require_database()
+    logging.disable(logging.WARNING)  # an embedder outage is the one `note:` line below
     filters = SearchFilters(
         remote=remote, location=location,
         salary_min=Decimal(str(salary_min)) if salary_min is not None else None,
