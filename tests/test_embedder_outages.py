@@ -64,8 +64,9 @@ async def test_a_text_the_embedder_rejects_is_dead_lettered_and_the_rest_lands(
 
 
 async def test_pause_policy_commits_nothing_while_the_embedder_is_down(
-    settings: Settings, db: asyncpg.Connection
+    settings: Settings, db: asyncpg.Connection, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.WARNING)
     events = [job_event(f"job-{i}", at=i, title=f"Engineer {i}") for i in range(30)]
     with embedding_server(down=True) as server:
         s = http_settings(settings, server.url)
@@ -88,6 +89,10 @@ async def test_pause_policy_commits_nothing_while_the_embedder_is_down(
     assert await db.fetchval("SELECT count(*) FROM jobs WHERE embedding IS NOT NULL") == 30
     assert outcome_count(runtime, "dead_lettered") == 0
     assert await read_all(s.require_kafka(), s.dlq_topic, timeout_s=2) == []
+    said = [r.getMessage() for r in caplog.records if r.name.startswith("jobingest")]
+    assert len(said) == 2, said  # the outage, not each of its retries
+    assert "circuit open (openai answered 503)" in said[0]
+    assert "circuit closed after" in said[1]
 
 
 async def _circuit_open(runtime: object) -> bool:

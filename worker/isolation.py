@@ -32,7 +32,14 @@ from aiokafka.structs import ConsumerRecord
 from worker import tracing
 from worker.decode import Decoded, Rejected, decode, named_source
 from worker.dlq import DeadLetterPublisher
-from worker.errors import Disposition, EveryRecordFails, classify, describe
+from worker.embedders.resilience import breaker_of
+from worker.errors import (
+    Disposition,
+    EmbedderUnavailable,
+    EveryRecordFails,
+    classify,
+    describe,
+)
 from worker.health import IngestHealth
 from worker.metrics import Metrics
 from worker.pipeline import BatchProcessor, BatchResult, DeadLetter, EventOutcome
@@ -160,7 +167,10 @@ class BatchRunner:
         wait = backoff.next(
             getattr(error, "retry_after_s", None), slowest=kind is Disposition.PAUSE
         )
-        log.warning(
+        breaker = breaker_of(self.processor.embedder)
+        announced = isinstance(error, EmbedderUnavailable) and breaker is not None and breaker.open
+        log.log(
+            logging.INFO if announced else logging.WARNING,  # the circuit's warnings say it
             "%s failed (attempt %d, %s: %s); retrying in %.1fs",
             what,
             backoff.attempt,
