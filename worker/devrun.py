@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -151,6 +152,8 @@ def run_dev(
     partitions: int,
     services_only: bool = False,
 ) -> int:
+    # Ctrl-C stops the stack even when started where SIGINT is ignored (a background job)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     topic = os.environ.get("JOBINGEST_TOPIC", "jobs.events")
     STATE_DIR.mkdir(exist_ok=True)
     _adopt_legacy_data()

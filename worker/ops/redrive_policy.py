@@ -17,7 +17,7 @@ from __future__ import annotations
 REDRIVE_COUNT_HEADER = "jobingest-redrive-count"
 REDRIVE_OF_HEADER = "jobingest-redrive-of"
 
-FIX_THE_PAYLOAD = "fix the payload: `jobingest dlq export`, edit, `jobingest publish`"
+FIX_THE_PAYLOAD = "Fix the payload: `jobingest dlq export`, edit, `jobingest publish`"
 
 # error class -> why republishing the same bytes cannot succeed
 UNFIXABLE: dict[str, str] = {
