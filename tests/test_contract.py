@@ -134,7 +134,7 @@ def test_committed_json_schema_matches_the_models() -> None:
 def test_the_asyncapi_document_names_every_header_a_dead_letter_carries() -> None:
     from schemas.asyncapi import DLQ_HEADERS, DLQ_TRUNCATED_HEADERS
     from tests.events import record
-    from worker.dlq import dlq_headers, truncated_letter
+    from worker.dead_letters import dlq_headers, truncated_letter
     from worker.pipeline import DeadLetter
 
     letter = DeadLetter(record(b"x" * 10), "ContractViolation", "why")

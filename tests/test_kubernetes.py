@@ -10,7 +10,7 @@ import kubernetes_validate
 import pytest
 import yaml
 
-from worker.http import routes
+from worker.endpoints import routes
 from worker.metrics import Metrics
 from worker.settings import Settings
 

@@ -27,7 +27,7 @@ from tests.support import (
     wait_committed,
     wait_until,
 )
-from worker.dlq import TRUNCATED_HEADER
+from worker.dead_letters import TRUNCATED_HEADER
 from worker.kafka_admin import KafkaAdmin
 from worker.migrations import ensure_operator_tables, migrate
 from worker.ops.dlq import describe, read_letters, redrive

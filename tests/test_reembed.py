@@ -12,8 +12,8 @@ import numpy as np
 from tests.events import job_event, wire
 from tests.support import handled_at_least, produce, running_worker, wait_until
 from worker.embedders.hash import HashEmbedder
+from worker.ops.reembed import pending_count, reembed
 from worker.read import SearchFilters, search_jobs
-from worker.reembed import pending_count, reembed
 from worker.runtime import TABLE_MODEL_INTERVAL_S
 from worker.settings import Settings
 from worker.store import create_pool

@@ -26,7 +26,7 @@ from worker.bench.load import load_events
 from worker.embedders import HashEmbedder
 from worker.embedders.http import OpenAIEmbedder
 from worker.migrations import migrate
-from worker.reembed import reembed
+from worker.ops.reembed import reembed
 from worker.settings import Settings
 
 TITLES = ["ICU Nurse", "Python Engineer", "Truck Driver", "Data Analyst", "Line Cook"]

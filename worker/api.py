@@ -6,8 +6,8 @@ Everything here is stable for them; everything else in ``worker`` is internal.
 from __future__ import annotations
 
 from worker.embedders import Embedder, build_embedder
+from worker.endpoints import GracefulServer
 from worker.errors import ConfigError
-from worker.http import GracefulServer
 from worker.kafka_client import KafkaConnection, KafkaTarget, connection
 from worker.read import (
     EXPORT_COLUMNS,

@@ -12,7 +12,7 @@ from faststream.kafka import KafkaBroker
 from faststream.kafka.prometheus import KafkaPrometheusMiddleware
 
 from worker.collector import tune_gc
-from worker.http import GracefulServer, routes
+from worker.endpoints import GracefulServer, routes
 from worker.metrics import Metrics
 from worker.runtime import WorkerRuntime
 from worker.settings import Settings

@@ -974,7 +974,7 @@ def gateway(
     import uvicorn
 
     from producers.gateway.app import create_app
-    from worker.http import GracefulServer
+    from worker.endpoints import GracefulServer
     from worker.logs import configure_logging
 
     settings = configured(("kafka", "database"), gateway_port=port)
@@ -1024,8 +1024,8 @@ def reembed(
 ) -> None:
     """Re-embed every active job with another model while ingestion continues, then switch."""
     from worker.embedders import build_embedder
-    from worker.reembed import ReembedRefused
-    from worker.reembed import reembed as run_reembed
+    from worker.ops.reembed import ReembedRefused
+    from worker.ops.reembed import reembed as run_reembed
     from worker.store import create_pool
 
     settings = configured(

@@ -30,8 +30,8 @@ import random
 from aiokafka.structs import ConsumerRecord
 
 from worker import tracing
+from worker.dead_letters import DeadLetterPublisher
 from worker.decode import Decoded, Rejected, decode, named_source
-from worker.dlq import DeadLetterPublisher
 from worker.embedders.resilience import breaker_of
 from worker.errors import (
     Disposition,

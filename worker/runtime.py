@@ -10,9 +10,8 @@ from typing import Any
 import asyncpg
 
 from worker import __version__, store
-from worker.backfill import backfill_once
 from worker.consumer import IngestConsumer
-from worker.dlq import DeadLetterPublisher
+from worker.dead_letters import DeadLetterPublisher
 from worker.embedders import Embedder, build_embedder
 from worker.embedders.resilience import breaker_of
 from worker.errors import Disposition, classify, describe
@@ -21,6 +20,7 @@ from worker.isolation import BatchRunner
 from worker.logs import flush_repeats
 from worker.metrics import Metrics
 from worker.migrations import migrate
+from worker.pending_embeddings import backfill_once
 from worker.pipeline import BatchProcessor
 from worker.read import cluster_stats
 from worker.settings import Settings

@@ -27,7 +27,7 @@ from aiokafka import TopicPartition
 from aiokafka.errors import MessageSizeTooLargeError
 from aiokafka.structs import ConsumerRecord
 
-from worker.dlq import TRUNCATED_HEADER
+from worker.dead_letters import TRUNCATED_HEADER
 from worker.kafka_admin import KafkaAdmin
 from worker.kafka_client import KafkaTarget, connection
 from worker.ops.redrive_policy import (
