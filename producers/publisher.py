@@ -56,8 +56,9 @@ def validate(raw: EventInput) -> tuple[AnyJobEvent, bytes]:
             try:
                 value = text.encode()
             except UnicodeEncodeError:  # lone surrogates cannot be UTF-8: replaced, as readers do
-                value = json.dumps(_without_surrogates(raw), default=str, separators=(",", ":"),
-                                   ensure_ascii=False).encode()  # fmt: skip
+                value = json.dumps(
+                    _without_surrogates(raw), default=str, separators=(",", ":"), ensure_ascii=False
+                ).encode()
             return parse_event(value), value
         return raw, raw.model_dump_json(exclude_none=True).encode()
     except ValidationError as exc:

@@ -59,8 +59,12 @@ def client(request: Request, res: ResourcesDep) -> str:
         )
     wait = res.limiter.acquire(digest)
     if wait:
-        raise ApiError(429, "rate_limited", "too many requests for this API key",
-                       {"Retry-After": str(max(1, int(wait + 0.999)))})  # fmt: skip
+        raise ApiError(
+            429,
+            "rate_limited",
+            "too many requests for this API key",
+            {"Retry-After": str(max(1, int(wait + 0.999)))},
+        )
     return digest[:16]
 
 

@@ -66,8 +66,11 @@ async def _run(admin_url: str, postings: int, url: str) -> dict[str, Any]:
         rates[name].append(round(postings / seconds, 1))
         print(f"bench http: {name}: {postings / seconds:.0f} events/s", file=sys.stderr, flush=True)
     best = {name: max(found) for name, found in rates.items()}
-    return {"postings": postings, "events_per_s": rates,
-            "ratio": round(best["openai"] / best["hash"], 3)}  # fmt: skip
+    return {
+        "postings": postings,
+        "events_per_s": rates,
+        "ratio": round(best["openai"] / best["hash"], 3),
+    }
 
 
 def main() -> int:

@@ -18,8 +18,11 @@ def peak_rss_mb(pid: int | str = "self", children: bool = False) -> float:
     own = round(int(match.group(1)) / 1024, 1) if match else 0.0
     if not children:
         return own
-    kids = [int(k) for task in Path(f"/proc/{pid}/task").glob("*/children")
-            for k in task.read_text().split()]  # fmt: skip
+    kids = [
+        int(k)
+        for task in Path(f"/proc/{pid}/task").glob("*/children")
+        for k in task.read_text().split()
+    ]
     total = own
     for kid in kids:
         with contextlib.suppress(FileNotFoundError):  # it may have ended meanwhile

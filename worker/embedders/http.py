@@ -224,8 +224,11 @@ class OpenAIEmbedder(HttpEmbedder):
             self.url = self.url[: -len("/v1")]
 
     def _payload(self, texts: list[str]) -> dict[str, Any]:
-        payload: dict[str, Any] = {"model": self.model, "input": texts,
-                                   "encoding_format": self.encoding}  # fmt: skip
+        payload: dict[str, Any] = {
+            "model": self.model,
+            "input": texts,
+            "encoding_format": self.encoding,
+        }
         if self.send_dimensions:
             payload["dimensions"] = self.dims
         return payload
@@ -273,6 +276,10 @@ def build_http_embedder(settings: Settings, metrics: Metrics | None = None) -> H
         return OllamaEmbedder(settings.embedder_url, settings.model_name, settings.dims, **common)
     api_key = settings.embedder_api_key.get_secret_value() if settings.embedder_api_key else None
     return OpenAIEmbedder(
-        settings.embedder_url, settings.model_name, settings.dims, api_key=api_key,
-        send_dimensions=settings.embedder_dims is not None, **common,
-    )  # fmt: skip
+        settings.embedder_url,
+        settings.model_name,
+        settings.dims,
+        api_key=api_key,
+        send_dimensions=settings.embedder_dims is not None,
+        **common,
+    )

@@ -88,8 +88,10 @@ class OnnxMiniLMEmbedder(InProcessEmbedder):
         ids = np.asarray([e.ids for e in encodings], dtype=np.int64)
         mask = np.asarray([e.attention_mask for e in encodings], dtype=np.int64)
         feeds: dict[str, Any] = {
-            "input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids),
-        }  # fmt: skip
+            "input_ids": ids,
+            "attention_mask": mask,
+            "token_type_ids": np.zeros_like(ids),
+        }
         hidden = np.asarray(self.session.run(None, feeds)[0], dtype=np.float32)
         weights = mask[..., None].astype(np.float32)
         pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)

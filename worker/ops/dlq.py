@@ -308,8 +308,10 @@ async def redrive(
                     await conn.execute(
                         'INSERT INTO jobingest_redrives (dlq_topic, partition, "offset") VALUES ($1, $2, $3) '
                         "ON CONFLICT DO NOTHING",
-                        dlq_topic, record.partition, record.offset,
-                    )  # fmt: skip
+                        dlq_topic,
+                        record.partition,
+                        record.offset,
+                    )
                 report.sent.append(where)
             if on_progress is not None:
                 on_progress(1)

@@ -45,7 +45,7 @@ async def kafka_status(admin: KafkaAdmin, group: str, topic: str, dlq_topic: str
                 "partitions": [tp.partition for tp in m.partitions if tp.topic == topic],
             }
             for m in info.members
-        ],  # fmt: skip
+        ],
         "partitions": partitions,
         "total_lag": sum(p["lag"] for p in partitions),
         "dlq_topic": dlq_topic,

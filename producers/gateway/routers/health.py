@@ -36,8 +36,10 @@ async def readyz(res: ResourcesDep) -> JSONResponse:
         checks["database"] = f"unreachable: {type(exc).__name__}"
     checks["search"] = await _search_check(res)
     failing = sorted(k for k, v in checks.items() if v != "ok")
-    return JSONResponse({"status": "unready" if failing else "ready", "checks": checks,
-                         "failing": failing}, 503 if failing else 200)  # fmt: skip
+    return JSONResponse(
+        {"status": "unready" if failing else "ready", "checks": checks, "failing": failing},
+        503 if failing else 200,
+    )
 
 
 async def _search_check(res: Resources) -> str:
