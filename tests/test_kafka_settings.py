@@ -12,6 +12,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from producers.gateway.settings import GatewaySettings
 from worker.errors import ConfigError
 from worker.kafka_client import KafkaConnection, MskIamTokenProvider, TlsFiles
 from worker.settings import Settings, load_settings, unknown_variables
@@ -26,7 +27,7 @@ def loaded(monkeypatch: pytest.MonkeyPatch, **env: str) -> Settings:
             monkeypatch.delenv(name)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
-    return load_settings()
+    return load_settings(model=GatewaySettings)
 
 
 def test_sasl_ssl_scram_becomes_the_options_every_client_gets(

@@ -10,6 +10,7 @@ import kubernetes_validate
 import pytest
 import yaml
 
+from producers.gateway.settings import GatewaySettings
 from worker.endpoints import routes
 from worker.metrics import Metrics
 from worker.settings import Settings
@@ -30,7 +31,7 @@ def documents() -> dict[str, dict[str, Any]]:
 
 def env_names() -> set[str]:
     names = set()
-    for name, field in Settings.model_fields.items():
+    for name, field in GatewaySettings.model_fields.items():
         alias = field.validation_alias
         choices = getattr(alias, "choices", None)
         names.add(str(choices[0]) if choices else f"JOBINGEST_{name.upper()}")
@@ -99,7 +100,7 @@ def test_gateway_port_and_probes_agree_with_the_code() -> None:
 
     gateway = container("jobingest-gateway")
     assert gateway["ports"][0]["containerPort"] == int(CONFIG["JOBINGEST_GATEWAY_PORT"])
-    paths = route_paths(create_app(Settings()).routes)
+    paths = route_paths(create_app(GatewaySettings()).routes)
     assert {
         gateway["livenessProbe"]["httpGet"]["path"],
         gateway["readinessProbe"]["httpGet"]["path"],

@@ -16,6 +16,7 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 
 from producers.gateway.access import key_digest
 from producers.gateway.app import create_app
+from producers.gateway.settings import GatewaySettings
 from producers.publisher import JobEventPublisher
 from tests.events import job_event
 from tests.support import handled_at_least, produce, read_all, running_worker, wait_until
@@ -62,7 +63,9 @@ def _tree(finished: list[Any], root: Any, depth: int = 0) -> list[str]:
 async def test_an_event_is_traced_from_the_gateway_to_the_database_and_the_dead_letter(
     settings: Settings, spans: InMemorySpanExporter
 ) -> None:
-    s = settings.model_copy(update={"gateway_api_keys": key_digest(KEY), "clustering": False})
+    s = GatewaySettings(
+        **(settings.model_dump() | {"gateway_api_keys": key_digest(KEY), "clustering": False})
+    )
     servers = s.require_kafka()
     app = create_app(s)
     async with app.router.lifespan_context(app):  # the gateway, in this process

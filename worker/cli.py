@@ -57,11 +57,17 @@ def fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
-def configured(needs: tuple[str, ...] = (), **overrides: Any) -> Settings:
-    """Every command's preamble: settings from the environment and flags, the services the
-    command ``needs`` ("kafka", "database") checked; a mistake exits 2 with one line."""
+def configured(
+    needs: tuple[str, ...] = (), model: type[Settings] = Settings, **overrides: Any
+) -> Settings:
+    """Every command's preamble: settings (``model``: Settings, or the gateway's) from the
+    environment and flags, the services the command ``needs`` ("kafka", "database") checked;
+    a mistake exits 2 with one line. Every component's variables are known, so the worker
+    started with the gateway's environment does not call them unknown."""
+    import producers.gateway.settings  # noqa: F401  (its variables are settings too)
+
     try:
-        settings = load_settings(**overrides)
+        settings = load_settings(model=model, **overrides)
         if "kafka" in needs:
             settings.kafka_connection()
         if "database" in needs:
@@ -974,10 +980,13 @@ def gateway(
     import uvicorn
 
     from producers.gateway.app import create_app
+    from producers.gateway.settings import GatewaySettings
     from worker.endpoints import GracefulServer
     from worker.logs import configure_logging
 
-    settings = configured(("kafka", "database"), gateway_port=port)
+    loaded = configured(("kafka", "database"), GatewaySettings, gateway_port=port)
+    assert isinstance(loaded, GatewaySettings)
+    settings = loaded
     if not settings.gateway_key_hashes:
         raise fail("JOBINGEST_GATEWAY_API_KEYS is empty: set it to the SHA-256 digests of the accepted keys "
                    "(comma-separated; `jobingest hash-key KEY` prints one)", 2)  # fmt: skip

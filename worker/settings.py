@@ -10,7 +10,7 @@ import difflib
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Self
 from urllib.parse import parse_qs, urlsplit
 
 from pydantic import (
@@ -106,10 +106,27 @@ class SecretFiles(PydanticBaseSettingsSource):
         return found
 
 
-class Settings(BaseSettings):
+class _Section(BaseSettings):
+    """What every section shares: the JOBINGEST_ prefix and the secret files."""
+
     model_config = SettingsConfigDict(
         env_prefix="JOBINGEST_", extra="ignore", populate_by_name=True, validate_default=True
     )
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, SecretFiles(settings_cls, os.environ))
+
+
+class KafkaSettings(_Section):
+    """Where the brokers are, how to reach them, and the topics and group."""
 
     kafka_bootstrap_servers: str | None = Field(
         default=None, validation_alias=_named("KAFKA_BOOTSTRAP_SERVERS", "kafka_bootstrap_servers")
@@ -152,82 +169,12 @@ class Settings(BaseSettings):
         default=True,
         validation_alias=_named("KAFKA_SSL_CHECK_HOSTNAME", "kafka_ssl_check_hostname"),
     )
-    database_url: str | None = Field(
-        default=None, repr=False, validation_alias=_named("DATABASE_URL", "database_url")
-    )
     topic: str = Field(default="jobs.events", min_length=1, max_length=200)
     group_id: str = Field(default="jobingest", min_length=1)
     partitions: int = Field(default=6, ge=1, le=1000)
-
-    embedder: EmbedderKind = "hash"
-    embedder_url: str | None = None
-    embedder_model: str | None = None
-    embedder_dims: int | None = Field(default=None, ge=1, le=4000)
-    embedder_api_key: SecretStr | None = Field(default=None, repr=False)
-    embedder_concurrency: int = Field(default=4, ge=1, le=256)
-    embedder_batch_size: int = Field(default=32, ge=1, le=2048)
-    embedder_batch_chars: int = Field(default=64_000, ge=1_000)
-    embedder_rps: float | None = Field(default=None, gt=0)
-    embedder_timeout_s: float = Field(default=60.0, gt=0)
-    embedder_max_chars: int = Field(default=2_000, ge=100)
-    embedder_outage_policy: OutagePolicy = "pause"
-    # under `defer`, the longest a batch waits for the embedder (then its rows are stored
-    # pending); the longest a search waits to embed its query (then hybrid answers lexically)
-    embedder_wait_s: float = Field(default=2.0, gt=0, le=60)
-    embedder_circuit_threshold: int = Field(default=5, ge=1)
-    embedder_circuit_cooldown_s: float = Field(default=10.0, gt=0)
-
-    http_port: int = Field(default=8080, ge=0, le=65535)
-    http_host: str = "0.0.0.0"
-
-    batch_max_records: int = Field(default=1000, ge=1, le=100_000)
-    batch_max_wait_ms: int = Field(default=200, ge=0, le=60_000)
-    max_poll_interval_ms: int = Field(default=300_000, ge=10_000)
-    session_timeout_ms: int = Field(default=10_000, ge=1_000)
-    retry_initial_s: float = Field(default=0.2, gt=0)
-    retry_max_s: float = Field(default=10.0, gt=0)
-    shutdown_timeout_s: float = Field(default=30.0, gt=0)
-    max_batch_attempts: int = Field(default=3, ge=1, le=100)
-    stall_timeout_s: float = Field(default=600.0, gt=0)
     # /readyz fails after this long without a successful fetch, metadata or offsets request
     kafka_unreachable_s: float = Field(default=15.0, gt=0)
-    ledger_retention_days: int = Field(default=30, ge=1)
-    # a batch of PIPELINE_MIN_EVENTS or more is written in this many transactions at once,
-    # split by company (worker.pipeline); each takes a pool connection
-    write_lanes: int = Field(default=3, ge=1, le=16)
-    clustering: bool = True  # recognise the same job across boards (worker.dedupe)
-    # helper processes computing the next batch's duplicate signals (worker.signals); 0: none
-    signal_processes: int = Field(default=1, ge=0, le=8)
-    search_config: str = Field(default="english", pattern=r"^[a-z_][a-z0-9_]{0,62}$")
-    hnsw_index: bool = True  # false for bulk loads: create the index afterwards
-    db_pool_size: int = Field(default=4, ge=1, le=100)
-
-    gateway_port: int = Field(default=8000, ge=0, le=65535)
-    gateway_api_keys: str = Field(
-        default="", repr=False
-    )  # comma-separated sha256 hex digests of the accepted API keys
-    gateway_rate_per_s: float = Field(default=100.0, gt=0)
-    gateway_burst: int = Field(default=200, ge=1)
-    gateway_max_batch: int = Field(default=500, ge=1)
-    gateway_max_body_bytes: int = Field(default=5_000_000, ge=1_000)
-    gateway_idempotency_ttl_h: float = Field(default=24.0, gt=0)
-    gateway_idempotency_prune_s: float = Field(default=300.0, gt=0)
-    gateway_publish_timeout_s: float = Field(default=10.0, gt=0)
-
-    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
-
     _kafka: KafkaConnection | None = PrivateAttr(default=None)
-
-    @classmethod
-    def settings_customise_sources(
-        cls,
-        settings_cls: type[BaseSettings],
-        init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        return (init_settings, env_settings, SecretFiles(settings_cls, os.environ))
 
     @field_validator("kafka_security_protocol", mode="before")
     @classmethod
@@ -241,65 +188,9 @@ class Settings(BaseSettings):
             return value.strip().upper().replace("_", "-") or None
         return value
 
-    @field_validator("database_url")
-    @classmethod
-    def _database_url_is_well_formed(cls, url: str | None) -> str | None:
-        """Checked without echoing the URL (it may hold a password)."""
-        if not url:
-            return url
-        if not url.startswith(("postgresql://", "postgres://")):
-            raise ValueError(f"must start with postgresql:// (got {url.split(':', 1)[0]}://...)")
-        try:
-            port = urlsplit(url).port
-        except ValueError:
-            raise ValueError("the port is not a number between 1 and 65535") from None
-        if port == 0:
-            raise ValueError("the port is not a number between 1 and 65535")
-        sslmodes = parse_qs(urlsplit(url).query).get("sslmode", [])
-        for mode in sslmodes:
-            if mode not in SSLMODES:
-                raise ValueError(f"sslmode must be one of {', '.join(SSLMODES)} (got {mode!r})")
-        return url
-
-    @model_validator(mode="after")
-    def _lanes_leave_a_connection(self) -> Settings:
-        if self.write_lanes > 1 and self.write_lanes >= self.db_pool_size:
-            raise ValueError(
-                f"JOBINGEST_WRITE_LANES={self.write_lanes} needs JOBINGEST_DB_POOL_SIZE of at "
-                f"least {self.write_lanes + 1} (got {self.db_pool_size}): one connection per "
-                "lane, and one for everything else"
-            )
-        return self
-
-    @model_validator(mode="after")
-    def _http_embedders_need_a_url(self) -> Settings:
-        if self.embedder in ("ollama", "openai") and not self.embedder_url:
-            raise ValueError(
-                f"JOBINGEST_EMBEDDER={self.embedder} needs JOBINGEST_EMBEDDER_URL "
-                "(e.g. http://localhost:11434 for Ollama, http://localhost:8000 for an "
-                "OpenAI-compatible server)"
-            )
-        return self
-
-    @property
-    def gateway_key_hashes(self) -> frozenset[str]:
-        return frozenset(h.strip().lower() for h in self.gateway_api_keys.split(",") if h.strip())
-
     @property
     def dlq_topic(self) -> str:
         return f"{self.topic}.dlq"
-
-    @property
-    def model_name(self) -> str:
-        return self.embedder_model or DEFAULT_MODELS[self.embedder]
-
-    @property
-    def dims(self) -> int:
-        if self.embedder_dims:
-            return self.embedder_dims
-        if self.embedder == "local":
-            return LOCAL_MODEL_DIMS.get(self.model_name.lower(), 384)
-        return DEFAULT_DIMS[self.embedder]
 
     def require_kafka(self) -> str:
         """The bootstrap servers (checked to be set). Clients use :meth:`kafka_connection`."""
@@ -332,17 +223,48 @@ class Settings(BaseSettings):
             )
         return self._kafka
 
-    def secret_values(self) -> list[str]:
-        """Every secret's value, for the log filter that masks them."""
-        values = [
-            _revealed(self.kafka_sasl_password),
-            _revealed(self.kafka_ssl_key_password),
-            _revealed(self.embedder_api_key),
-        ]
-        if self.database_url:
-            password = urlsplit(self.database_url).password
-            values.append(password)
-        return [v for v in values if v]
+
+class DatabaseSettings(_Section):
+    """PostgreSQL: the URL, the pool and how the table is written and indexed."""
+
+    database_url: str | None = Field(
+        default=None, repr=False, validation_alias=_named("DATABASE_URL", "database_url")
+    )
+    # a batch of PIPELINE_MIN_EVENTS or more is written in this many transactions at once,
+    # split by company (worker.pipeline); each takes a pool connection
+    write_lanes: int = Field(default=3, ge=1, le=16)
+    hnsw_index: bool = True  # false for bulk loads: create the index afterwards
+    db_pool_size: int = Field(default=4, ge=1, le=100)
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url_is_well_formed(cls, url: str | None) -> str | None:
+        """Checked without echoing the URL (it may hold a password)."""
+        if not url:
+            return url
+        if not url.startswith(("postgresql://", "postgres://")):
+            raise ValueError(f"must start with postgresql:// (got {url.split(':', 1)[0]}://...)")
+        try:
+            port = urlsplit(url).port
+        except ValueError:
+            raise ValueError("the port is not a number between 1 and 65535") from None
+        if port == 0:
+            raise ValueError("the port is not a number between 1 and 65535")
+        sslmodes = parse_qs(urlsplit(url).query).get("sslmode", [])
+        for mode in sslmodes:
+            if mode not in SSLMODES:
+                raise ValueError(f"sslmode must be one of {', '.join(SSLMODES)} (got {mode!r})")
+        return url
+
+    @model_validator(mode="after")
+    def _lanes_leave_a_connection(self) -> Self:
+        if self.write_lanes > 1 and self.write_lanes >= self.db_pool_size:
+            raise ValueError(
+                f"JOBINGEST_WRITE_LANES={self.write_lanes} needs JOBINGEST_DB_POOL_SIZE of at "
+                f"least {self.write_lanes + 1} (got {self.db_pool_size}): one connection per "
+                "lane, and one for everything else"
+            )
+        return self
 
     def require_database(self) -> str:
         if not self.database_url:
@@ -358,13 +280,123 @@ class Settings(BaseSettings):
         return self.database_url
 
 
+class EmbedderSettings(_Section):
+    """The embedder: which one, its model and dimensions, limits and outages."""
+
+    embedder: EmbedderKind = "hash"
+    embedder_url: str | None = None
+    embedder_model: str | None = None
+    embedder_dims: int | None = Field(default=None, ge=1, le=4000)
+    embedder_api_key: SecretStr | None = Field(default=None, repr=False)
+    embedder_concurrency: int = Field(default=4, ge=1, le=256)
+    embedder_batch_size: int = Field(default=32, ge=1, le=2048)
+    embedder_batch_chars: int = Field(default=64_000, ge=1_000)
+    embedder_rps: float | None = Field(default=None, gt=0)
+    embedder_timeout_s: float = Field(default=60.0, gt=0)
+    embedder_max_chars: int = Field(default=2_000, ge=100)
+    embedder_outage_policy: OutagePolicy = "pause"
+    # under `defer`, the longest a batch waits for the embedder (then its rows are stored
+    # pending); the longest a search waits to embed its query (then hybrid answers lexically)
+    embedder_wait_s: float = Field(default=2.0, gt=0, le=60)
+    embedder_circuit_threshold: int = Field(default=5, ge=1)
+    embedder_circuit_cooldown_s: float = Field(default=10.0, gt=0)
+
+    @model_validator(mode="after")
+    def _http_embedders_need_a_url(self) -> Self:
+        if self.embedder in ("ollama", "openai") and not self.embedder_url:
+            raise ValueError(
+                f"JOBINGEST_EMBEDDER={self.embedder} needs JOBINGEST_EMBEDDER_URL "
+                "(e.g. http://localhost:11434 for Ollama, http://localhost:8000 for an "
+                "OpenAI-compatible server)"
+            )
+        return self
+
+    @property
+    def model_name(self) -> str:
+        return self.embedder_model or DEFAULT_MODELS[self.embedder]
+
+    @property
+    def dims(self) -> int:
+        if self.embedder_dims:
+            return self.embedder_dims
+        if self.embedder == "local":
+            return LOCAL_MODEL_DIMS.get(self.model_name.lower(), 384)
+        return DEFAULT_DIMS[self.embedder]
+
+
+class ConsumerSettings(_Section):
+    """The batch loop: batch sizes, Kafka timeouts, retries, shutdown, health."""
+
+    http_port: int = Field(default=8080, ge=0, le=65535)
+    http_host: str = "0.0.0.0"
+    batch_max_records: int = Field(default=1000, ge=1, le=100_000)
+    batch_max_wait_ms: int = Field(default=200, ge=0, le=60_000)
+    max_poll_interval_ms: int = Field(default=300_000, ge=10_000)
+    session_timeout_ms: int = Field(default=10_000, ge=1_000)
+    retry_initial_s: float = Field(default=0.2, gt=0)
+    retry_max_s: float = Field(default=10.0, gt=0)
+    shutdown_timeout_s: float = Field(default=30.0, gt=0)
+    max_batch_attempts: int = Field(default=3, ge=1, le=100)
+    stall_timeout_s: float = Field(default=600.0, gt=0)
+    ledger_retention_days: int = Field(default=30, ge=1)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+
+class SearchSettings(_Section):
+    """Search: the lexical ranking's text configuration and how results are ranked."""
+
+    search_config: str = Field(default="english", pattern=r"^[a-z_][a-z0-9_]{0,62}$")
+
+
+class ClusterSettings(_Section):
+    """Duplicate clusters: whether the same job is recognised across boards."""
+
+    clustering: bool = True  # recognise the same job across boards (worker.dedupe)
+    # helper processes computing the next batch's duplicate signals (worker.signals); 0: none
+    signal_processes: int = Field(default=1, ge=0, le=8)
+
+
+class Settings(
+    KafkaSettings,
+    DatabaseSettings,
+    EmbedderSettings,
+    ConsumerSettings,
+    SearchSettings,
+    ClusterSettings,
+):
+    """Every setting of the worker and the operator commands, by section (the gateway adds
+    its own: ``producers.gateway.settings``). One flat namespace: the environment names
+    stay as documented."""
+
+    def secret_values(self) -> list[str]:
+        """Every secret's value, for the log filter that masks them."""
+        values = [
+            _revealed(self.kafka_sasl_password),
+            _revealed(self.kafka_ssl_key_password),
+            _revealed(self.embedder_api_key),
+        ]
+        if self.database_url:
+            password = urlsplit(self.database_url).password
+            values.append(password)
+        return [v for v in values if v]
+
+
 def _revealed(secret: SecretStr | None) -> str | None:
     return secret.get_secret_value() if secret is not None else None
 
 
+def models() -> list[type[Settings]]:
+    """Settings and the models that extend it with a component's own section (the gateway's
+    ``GatewaySettings``), once their module is imported."""
+    found: list[type[Settings]] = [Settings]
+    for model in found:
+        found += [sub for sub in model.__subclasses__() if sub not in found]
+    return found
+
+
 def env_name(field: str) -> str:
     """The environment variable that sets ``field``."""
-    info = Settings.model_fields.get(field)
+    info = next((m.model_fields[field] for m in models() if field in m.model_fields), None)
     alias = info.validation_alias if info is not None else None
     if isinstance(alias, AliasChoices) and isinstance(alias.choices[0], str):
         return alias.choices[0]
@@ -372,7 +404,7 @@ def env_name(field: str) -> str:
 
 
 def known_variables() -> set[str]:
-    names = {env_name(field) for field in Settings.model_fields}
+    names = {env_name(field) for model in models() for field in model.model_fields}
     return names | {f"{SECRET_VARIABLES[f]}_FILE" for f in SECRET_VARIABLES} | TOOL_VARIABLES
 
 
@@ -391,16 +423,19 @@ def unknown_variables(environ: Mapping[str, str]) -> list[str]:
     return problems
 
 
-def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
-    """Settings from the environment, with CLI flags (not None) taking precedence. An
-    unknown JOBINGEST_* (or KAFKA_SASL_/SSL_/SECURITY_) variable is refused by name."""
+def load_settings(
+    environ: Mapping[str, str] | None = None, model: type[Settings] = Settings, **overrides: Any
+) -> Settings:
+    """``model`` (Settings, or a component's extension of it) from the environment, with CLI
+    flags (not None) taking precedence. An unknown JOBINGEST_* (or KAFKA_SASL_/SSL_/SECURITY_)
+    variable is refused by name."""
     environ = os.environ if environ is None else environ
     unknown = unknown_variables(environ)
     if unknown:
         raise ConfigError("invalid configuration: " + "; ".join(unknown))
     given = {name: value for name, value in overrides.items() if value is not None}
     try:
-        settings = Settings(**given)
+        settings = model(**given)
         if settings.kafka_bootstrap_servers:
             settings.kafka_connection()  # the security settings agree, their files load
         return settings

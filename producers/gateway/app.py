@@ -22,11 +22,12 @@ from producers.gateway import errors
 from producers.gateway.observe import Observe, log, startup_facts
 from producers.gateway.resources import Resources
 from producers.gateway.routers import events, health, jobs
+from producers.gateway.settings import GatewaySettings
 from schemas import job_event_adapter
-from worker.api import Settings, tracer_provider
+from worker.api import tracer_provider
 
 
-def create_app(settings: Settings, host: str = "0.0.0.0") -> FastAPI:
+def create_app(settings: GatewaySettings, host: str = "0.0.0.0") -> FastAPI:
     resources = Resources(settings)
 
     @asynccontextmanager
@@ -58,7 +59,7 @@ def create_app(settings: Settings, host: str = "0.0.0.0") -> FastAPI:
     return app
 
 
-def openapi(app: FastAPI, settings: Settings) -> dict[str, Any]:
+def openapi(app: FastAPI, settings: GatewaySettings) -> dict[str, Any]:
     """FastAPI's schema, plus the event contract as the body of the ingestion routes."""
     if app.openapi_schema:
         return app.openapi_schema

@@ -10,8 +10,9 @@ from fastapi import Depends, Request
 from producers.gateway.access import authenticate
 from producers.gateway.errors import ApiError
 from producers.gateway.resources import Resources
+from producers.gateway.settings import GatewaySettings
 from producers.publisher import JobEventPublisher
-from worker.api import Embedder, Settings
+from worker.api import Embedder
 
 
 def resources(request: Request) -> Resources:
@@ -23,7 +24,7 @@ R = TypeVar("R")
 ResourcesDep = Annotated[Resources, Depends(resources)]
 
 
-def settings(res: ResourcesDep) -> Settings:
+def settings(res: ResourcesDep) -> GatewaySettings:
     return res.settings
 
 
@@ -72,4 +73,4 @@ Client = Annotated[str, Depends(client)]
 Pool = Annotated[asyncpg.Pool, Depends(pool)]
 Publisher = Annotated[JobEventPublisher, Depends(publisher)]
 EmbedderDep = Annotated[Embedder, Depends(embedder)]
-SettingsDep = Annotated[Settings, Depends(settings)]
+SettingsDep = Annotated[GatewaySettings, Depends(settings)]

@@ -14,13 +14,13 @@ import time
 from typing import Any
 
 from producers.gateway.resources import GatewayMetrics
-from worker.api import Settings
+from producers.gateway.settings import GatewaySettings
 
 log = logging.getLogger("jobingest.gateway")
 access = logging.getLogger("jobingest.gateway.access")
 
 
-def startup_facts(settings: Settings, host: str, port: int) -> dict[str, Any]:
+def startup_facts(settings: GatewaySettings, host: str, port: int) -> dict[str, Any]:
     """The start line's fields: where, how clients authenticate, the limits. No secrets: the
     number of accepted keys, not their digests; the database without its URL."""
     keys = len(settings.gateway_key_hashes)

@@ -15,10 +15,10 @@ from prometheus_client import CollectorRegistry, Counter, Histogram
 
 from producers.gateway import idempotency
 from producers.gateway.access import RateLimiter
+from producers.gateway.settings import GatewaySettings
 from producers.publisher import JobEventPublisher
 from worker.api import (
     Embedder,
-    Settings,
     build_embedder,
     create_pool,
     for_queries,
@@ -64,7 +64,7 @@ class GatewayMetrics:
 class Resources:
     """What the routes depend on; set only while the lifespan runs."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: GatewaySettings) -> None:
         self.settings = settings
         self.metrics = GatewayMetrics()
         self.limiter = RateLimiter(settings.gateway_rate_per_s, settings.gateway_burst)
