@@ -7,6 +7,7 @@ COPY pyproject.toml constraints.txt README.md ./
 COPY schemas ./schemas
 COPY producers ./producers
 COPY worker ./worker
+COPY cli ./cli
 # uid 10001: the runAsUser of the Kubernetes manifests
 RUN pip install --no-cache-dir -c constraints.txt ".[models,msk,tracing]" \
     && useradd --system --uid 10001 --no-create-home jobingest

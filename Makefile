@@ -10,6 +10,8 @@ $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev,local,tracing]"
+	# devtools/ (dev stack, benchmarks) is not in the wheel: the checkout goes on the path
+	$(BIN)/python -c "import site, pathlib; pathlib.Path(site.getsitepackages()[0], 'jobingest-devtools.pth').write_text('$(CURDIR)\\n')"
 	touch $(STAMP)
 
 install: $(STAMP)

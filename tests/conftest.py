@@ -1,4 +1,4 @@
-"""Session services: real Kafka and PostgreSQL started by the project (see worker.devstack)."""
+"""Session services: real Kafka and PostgreSQL started by the project (see devtools.devstack)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from worker.devstack import DevStack, KafkaBackend
+from devtools.devstack import DevStack, KafkaBackend
 from worker.settings import Settings
 from worker.store import database_url_for
 from worker.topics import ensure_topics

@@ -185,7 +185,7 @@ class WorkerProcess:
     def start(self) -> WorkerProcess:
         log = self.log_path.open("ab")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "worker.cli", "worker"],
+            [sys.executable, "-m", "cli", "worker"],
             env={**os.environ, **self.env},
             stdout=log,
             stderr=subprocess.STDOUT,

@@ -12,11 +12,11 @@ import asyncpg
 import httpx
 import pytest
 
+from devtools.devstack.apache_kafka import ApacheKafka
+from devtools.devstack.apache_kafka import available as apache_available
+from devtools.devstack.procs import free_port
 from tests.events import job_event, wire
 from tests.support import WorkerProcess, produce, wait_until
-from worker.devstack.apache_kafka import ApacheKafka
-from worker.devstack.apache_kafka import available as apache_available
-from worker.devstack.procs import free_port
 from worker.topics import ensure_topics
 
 UNREACHABLE_S = 5

@@ -11,8 +11,7 @@ from typing import Any
 
 import pytest
 
-from schemas import JobPosted, JobRemoved, parse_event
-from worker.bench.crossposts import (
+from devtools.bench.crossposts import (
     NEGATIVES,
     VARIATIONS,
     CrosspostSet,
@@ -20,7 +19,8 @@ from worker.bench.crossposts import (
     PostingLabel,
     generate,
 )
-from worker.bench.crossposts_score import score
+from devtools.bench.crossposts_score import score
+from schemas import JobPosted, JobRemoved, parse_event
 
 ELLIPSES = ("… Show more", "...", "… more")
 

@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 
 import producers.gateway.settings  # noqa: F401  (the gateway's variables are known)
-from worker.devstack.apache_kafka import KAFKA_VERSION
+from devtools.devstack.apache_kafka import KAFKA_VERSION
 from worker.settings import known_variables
 
 ROOT = Path(__file__).resolve().parent.parent

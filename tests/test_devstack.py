@@ -14,9 +14,9 @@ from pathlib import Path
 import asyncpg
 import pytest
 
+from devtools.devstack import DevStack
+from devtools.devstack.procs import free_port, port_is_free
 from tests.support import ROOT
-from worker.devstack import DevStack
-from worker.devstack.procs import free_port, port_is_free
 
 
 async def _answers(url: str) -> bool:
@@ -54,7 +54,7 @@ def _dev(state: Path, port: int, *args: str, **env: str) -> subprocess.Popen[str
     environment = {k: v for k, v in os.environ.items() if not k.startswith("JOBINGEST_")}
     environment |= {"JOBINGEST_STATE_DIR": str(state), "PYTHONUNBUFFERED": "1", **env}
     return subprocess.Popen(
-        [sys.executable, "-m", "worker.cli", "dev", "--partitions", "2"]
+        [sys.executable, "-m", "cli", "dev", "--partitions", "2"]
         + ["--http-port", str(port), *args],
         env=environment,
         cwd=ROOT,
@@ -120,7 +120,7 @@ def test_dev_keeps_its_kafka_and_data_and_follows_its_worker(tmp_path: Path) -> 
 
 
 def test_the_dev_worker_embeds_with_the_model_the_table_holds() -> None:
-    from worker.devrun import choose_embedding
+    from devtools.devrun import choose_embedding
 
     assert choose_embedding(None, None, None, True).embedder == "local"
     assert choose_embedding(None, None, None, False).embedder == "hash"

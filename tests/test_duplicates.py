@@ -14,6 +14,7 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 from pgvector.asyncpg import register_vector
 
+from devtools.bench.load import load_events
 from tests.events import job_event, wire
 from tests.support import (
     ROOT,
@@ -24,7 +25,6 @@ from tests.support import (
     wait_until,
 )
 from worker import dedupe
-from worker.bench.load import load_events
 from worker.cluster_backfill import backfill
 from worker.embedders import HashEmbedder
 from worker.migrations import migrate
@@ -188,7 +188,7 @@ async def test_backfill_clusters_an_existing_table_and_the_cli_lists_it(
     assert await backfill(db, batch=2) == 0  # resumable: nothing left
     proc = await asyncio.to_thread(
         subprocess.run,
-        [sys.executable, "-m", "worker.cli", "duplicates", "--json", "--company", "ACME robotics",
+        [sys.executable, "-m", "cli", "duplicates", "--json", "--company", "ACME robotics",
          "--database-url", database], capture_output=True, text=True, cwd=ROOT, timeout=60,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr

@@ -18,14 +18,14 @@ import asyncpg
 import httpx
 import pytest
 
+from devtools.bench.measure import peak_rss_mb
+from devtools.devstack.apache_kafka import ApacheKafka
+from devtools.devstack.apache_kafka import available as apache_available
+from devtools.devstack.procs import free_port
 from producers.gateway.access import key_digest
 from producers.sample import sample_lines
 from tests.events import job_event
 from tests.support import ROOT, handled_at_least, read_all, running_worker, wait_until
-from worker.bench.measure import peak_rss_mb
-from worker.devstack.apache_kafka import ApacheKafka
-from worker.devstack.apache_kafka import available as apache_available
-from worker.devstack.procs import free_port
 from worker.migrations import migrate
 from worker.settings import Settings
 
@@ -38,7 +38,7 @@ class Gateway:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "worker.cli", "gateway"],
+            [sys.executable, "-m", "cli", "gateway"],
             env={**os.environ, "KAFKA_BOOTSTRAP_SERVERS": settings.require_kafka(),
                  "DATABASE_URL": settings.require_database(), "JOBINGEST_TOPIC": settings.topic,
                  "JOBINGEST_GATEWAY_PORT": str(self.port), "JOBINGEST_GATEWAY_API_KEYS": key_digest(KEY),

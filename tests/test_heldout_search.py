@@ -8,8 +8,8 @@ import html
 import json
 import re
 
+from devtools.bench import heldout_search
 from schemas import JobPosted, parse_event
-from worker.bench import heldout_search
 
 KINDS = {"role", "paraphrase", "skill", "seniority", "place", "native", "crosslingual"}
 KINDS |= {"identifier"}

@@ -9,8 +9,8 @@ import asyncpg
 import pytest
 from pgvector.asyncpg import register_vector
 
+from devtools.bench.load import load_events
 from tests.events import job_event
-from worker.bench.load import load_events
 from worker.embedders import HashEmbedder
 from worker.migrations import migrate
 from worker.ops.index import CREATE, build_index, index_status
@@ -81,7 +81,7 @@ async def test_index_status_is_a_table_and_json_on_request(database: str) -> Non
 
     def cli(*args: str) -> subprocess.CompletedProcess[str]:
         env = {**os.environ, "DATABASE_URL": database, "COLUMNS": "160"}
-        command = [sys.executable, "-m", "worker.cli", "index", "status", *args]
+        command = [sys.executable, "-m", "cli", "index", "status", *args]
         return subprocess.run(command, env=env, capture_output=True, text=True, cwd=ROOT)
 
     table, as_json = await asyncio.gather(asyncio.to_thread(cli), asyncio.to_thread(cli, "--json"))

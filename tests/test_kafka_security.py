@@ -21,12 +21,12 @@ from typing import Any
 import httpx
 import pytest
 
+from devtools.devstack import DevStack
+from devtools.devstack.apache_kafka import SecureListeners
+from devtools.devstack.pg_tls import PostgresTlsFront
 from producers.publisher import JobEventPublisher
 from tests.events import job_event
 from tests.support import ROOT, committed_and_end, produce, read_all, running_worker, wait_until
-from worker.devstack import DevStack
-from worker.devstack.apache_kafka import SecureListeners
-from worker.devstack.pg_tls import PostgresTlsFront
 from worker.settings import Settings
 
 
@@ -167,7 +167,7 @@ async def test_events_flow_over_each_security_mode_into_postgres_over_verified_t
 
 def cli(*args: str, env: dict[str, str], timeout: float = 60) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "worker.cli", *args],
+        [sys.executable, "-m", "cli", *args],
         env={**os.environ, **env},
         capture_output=True,
         text=True,
@@ -271,7 +271,7 @@ async def test_operator_commands_and_gateway_work_over_sasl_ssl_and_verified_tls
 
 def start_gateway(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [sys.executable, "-m", "worker.cli", "gateway"],
+        [sys.executable, "-m", "cli", "gateway"],
         env={**os.environ, **env},
         stdout=log.open("wb"),
         stderr=subprocess.STDOUT,
@@ -280,7 +280,7 @@ def start_gateway(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
 
 
 def _free_port() -> int:
-    from worker.devstack.procs import free_port
+    from devtools.devstack.procs import free_port
 
     return free_port()
 

@@ -1,5 +1,6 @@
-"""Dependencies run one way: the gateway reaches the worker only through ``worker.api``, and
-the worker's core never imports the producers (only its entry points compose both)."""
+"""Dependencies run one way: ``cli`` and ``devtools`` compose the rest; the gateway reaches the
+worker only through ``worker.api``; the runtime package ``worker`` imports neither the
+producers, nor the command line, nor the development tools."""
 
 from __future__ import annotations
 
@@ -7,8 +8,6 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-COMPOSITION_ROOTS = {"worker/cli.py", "worker/devrun.py"}  # the CLI and `make dev`
-TOOLS = ("worker/bench/",)  # benchmarks generate data with the sample producer
 
 
 def imports(path: Path) -> set[str]:
@@ -27,10 +26,20 @@ def test_the_gateway_uses_the_worker_through_its_public_module_only() -> None:
         assert not internal, f"{path.relative_to(ROOT)} imports {sorted(internal)}"
 
 
-def test_the_worker_core_does_not_import_the_producers() -> None:
+def test_the_worker_imports_neither_producers_nor_entry_points_nor_tools() -> None:
     for path in (ROOT / "worker").rglob("*.py"):
         rel = str(path.relative_to(ROOT))
-        if rel in COMPOSITION_ROOTS or rel.startswith(TOOLS):
-            continue
-        upward = {m for m in imports(path) if m.startswith("producers")}
+        upward = {m for m in imports(path) if m.split(".")[0] in ("producers", "cli", "devtools")}
         assert not upward, f"{rel} imports {sorted(upward)}"
+
+
+def test_the_schemas_import_nothing_of_the_rest() -> None:
+    for path in (ROOT / "schemas").rglob("*.py"):
+        upward = {m for m in imports(path) if m.split(".")[0] in ("worker", "producers", "cli")}
+        assert not upward, f"{path.relative_to(ROOT)} imports {sorted(upward)}"
+
+
+def test_no_command_module_is_over_300_lines() -> None:
+    for path in (ROOT / "cli").glob("*.py"):
+        lines = len(path.read_text().splitlines())
+        assert lines <= 320, f"{path.relative_to(ROOT)}: {lines} lines"

@@ -9,10 +9,10 @@ from pathlib import Path
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
+from devtools.devstack import DevStack
+from devtools.devstack.procs import free_port
 from tests.events import job_event, wire
 from tests.support import WorkerProcess, committed_and_end, produce, wait_until
-from worker.devstack import DevStack
-from worker.devstack.procs import free_port
 from worker.settings import Settings
 
 

@@ -32,7 +32,7 @@ async def cli(settings: Settings, *args: str) -> subprocess.CompletedProcess[str
            "DATABASE_URL": settings.require_database(), "JOBINGEST_TOPIC": settings.topic,
            "JOBINGEST_GROUP_ID": settings.group_id, "COLUMNS": "200"}  # fmt: skip
     return await asyncio.to_thread(
-        subprocess.run, [sys.executable, "-m", "worker.cli", *args],
+        subprocess.run, [sys.executable, "-m", "cli", *args],
         env=env, capture_output=True, text=True, cwd=ROOT, timeout=120,
     )  # fmt: skip
 

@@ -277,7 +277,7 @@ async def test_configuration_mistakes_exit_2_with_one_line(
     env["DATABASE_URL"] = url_change(original)  # type: ignore[operator]
     proc = await asyncio.to_thread(
         subprocess.run,
-        [sys.executable, "-m", "worker.cli", "worker"],
+        [sys.executable, "-m", "cli", "worker"],
         env={**__import__("os").environ, **env},
         capture_output=True,
         text=True,

@@ -65,7 +65,7 @@ def test_publish_command_rejects_bad_lines_with_line_numbers(
     path = tmp_path / "events.jsonl"
     path.write_text("\n".join(lines) + "\n")
     result = subprocess.run(
-        [sys.executable, "-m", "worker.cli", "publish", str(path), "--topic", topic],
+        [sys.executable, "-m", "cli", "publish", str(path), "--topic", topic],
         env={**os.environ, "KAFKA_BOOTSTRAP_SERVERS": kafka},
         capture_output=True, text=True, cwd=ROOT, timeout=60,
     )  # fmt: skip
@@ -83,11 +83,11 @@ def test_publish_command_exits_zero_when_every_line_is_valid(
     kafka: str, topic: str, tmp_path: Path
 ) -> None:
     sample = subprocess.run(
-        [sys.executable, "-m", "worker.cli", "sample", "--count", "300", "--seed", "4"],
+        [sys.executable, "-m", "cli", "sample", "--count", "300", "--seed", "4"],
         capture_output=True, text=True, cwd=ROOT, check=True,
     )  # fmt: skip
     result = subprocess.run(
-        [sys.executable, "-m", "worker.cli", "publish", "-", "--topic", topic],
+        [sys.executable, "-m", "cli", "publish", "-", "--topic", topic],
         input=sample.stdout, env={**os.environ, "KAFKA_BOOTSTRAP_SERVERS": kafka},
         capture_output=True, text=True, cwd=ROOT, timeout=60,
     )  # fmt: skip

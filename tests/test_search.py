@@ -14,9 +14,9 @@ import numpy as np
 import pytest
 from pgvector.asyncpg import register_vector
 
+from devtools.bench.load import load_events
 from tests.events import T0, job_event
 from tests.support import ROOT
-from worker.bench.load import load_events
 from worker.embedders import HashEmbedder
 from worker.migrations import migrate
 from worker.read import SearchFilters, search_jobs
@@ -224,7 +224,7 @@ async def test_cli_search_filters_modes_and_pages(database: str, db: asyncpg.Con
 
     def cli(*args: str) -> list[dict]:
         proc = subprocess.run(
-            [sys.executable, "-m", "worker.cli", "search", *args, "--json", "--database-url", database],
+            [sys.executable, "-m", "cli", "search", *args, "--json", "--database-url", database],
             capture_output=True, text=True, cwd=ROOT, timeout=60,
         )  # fmt: skip
         assert proc.returncode == 0, proc.stderr

@@ -18,11 +18,11 @@ import asyncpg
 import httpx
 import pytest
 
+from devtools.bench.load import load_events
 from tests.embedding_server import EmbeddingServer, embedding_server
 from tests.events import job_event
 from tests.support import ROOT
 from tests.test_gateway import HEADERS, Gateway
-from worker.bench.load import load_events
 from worker.embedders import HashEmbedder
 from worker.embedders.http import OpenAIEmbedder
 from worker.migrations import migrate
@@ -63,7 +63,7 @@ async def _load(db: asyncpg.Connection, server: EmbeddingServer) -> None:
 def _cli(database: str, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
     """`jobingest search` as a user runs it: no model named (the table's is used)."""
     return subprocess.run(
-        [sys.executable, "-m", "worker.cli", "search", *args, "--json"],
+        [sys.executable, "-m", "cli", "search", *args, "--json"],
         capture_output=True,
         text=True,
         cwd=ROOT,

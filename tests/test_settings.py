@@ -65,7 +65,7 @@ def test_worker_without_kafka_fails_at_startup_with_a_fix() -> None:
         k: v for k, v in os.environ.items() if k not in ("KAFKA_BOOTSTRAP_SERVERS", "DATABASE_URL")
     }
     result = subprocess.run(
-        [sys.executable, "-m", "worker.cli", "worker"], env=env, capture_output=True, text=True,
+        [sys.executable, "-m", "cli", "worker"], env=env, capture_output=True, text=True,
         cwd=ROOT, timeout=60,
     )  # fmt: skip
     assert result.returncode == 2
@@ -92,7 +92,7 @@ def test_worker_with_a_different_model_than_the_table_refuses_to_start(
 
     asyncio.run(create())
     result = subprocess.run(
-        [sys.executable, "-m", "worker.cli", "worker"],
+        [sys.executable, "-m", "cli", "worker"],
         env={**base, "JOBINGEST_EMBEDDER_DIMS": "256"}, capture_output=True, text=True, cwd=ROOT, timeout=60,
     )  # fmt: skip
     assert result.returncode == 2, result.stderr[-2000:]
@@ -100,7 +100,7 @@ def test_worker_with_a_different_model_than_the_table_refuses_to_start(
 
 
 def _check(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "worker.cli", "check"], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "cli", "check"], capture_output=True,
                           text=True, timeout=120, cwd=ROOT, env={**os.environ, **env})  # fmt: skip
 
 

@@ -12,10 +12,10 @@ from pathlib import Path
 import asyncpg
 import httpx
 
+from devtools.devstack.procs import free_port
 from producers.sample import sample_lines
 from tests.reference import assert_table_matches
 from tests.support import WorkerProcess, keyed, produce, read_all, wait_committed
-from worker.devstack.procs import free_port
 from worker.settings import Settings
 
 LONG = os.environ.get("JOBINGEST_FAULTS_PROFILE", "short") == "long"

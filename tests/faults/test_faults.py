@@ -13,10 +13,10 @@ import random
 import asyncpg
 import pytest
 
+from devtools.devstack import DevStack
 from tests.embedding_server import embedding_server
 from tests.faults.harness import EVENTS, KILLS, FaultRun, crash_log_free
 from tests.support import committed_and_end
-from worker.devstack import DevStack
 
 pytestmark = pytest.mark.slow
 

@@ -1,2 +1,0 @@
-"""The tables and rewrites behind ``worker.bench.crossposts``: places, employers and roles, the
-description a job's employer writes, and what each job board does to a copy of it."""

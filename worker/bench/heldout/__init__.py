@@ -1,2 +1,0 @@
-"""The tables behind ``worker.bench.heldout_search``: places and companies, role texts in
-English, German and Spanish, the phrases that frame a posting, and the graded query specs."""
