@@ -167,8 +167,10 @@ class BatchRunner:
         wait = backoff.next(
             getattr(error, "retry_after_s", None), slowest=kind is Disposition.PAUSE
         )
-        breaker = breaker_of(self.processor.embedder)
-        announced = isinstance(error, EmbedderUnavailable) and breaker is not None and breaker.open
+        announced = False  # an open circuit's outage is told by the circuit's own warnings
+        if isinstance(error, EmbedderUnavailable):
+            breaker = breaker_of(self.processor.embedder)
+            announced = breaker is not None and breaker.open
         log.log(
             logging.INFO if announced else logging.WARNING,  # the circuit's warnings say it
             "%s failed (attempt %d, %s: %s); retrying in %.1fs",
