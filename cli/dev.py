@@ -77,11 +77,22 @@ def bench_duplicates(
     output: Annotated[Path, typer.Option(help="Where duplicates.json and .md go.")] = Path(
         "bench-results"
     ),
+    crossposts_jobs: Annotated[
+        int, typer.Option(min=0, help="Jobs of the independent cross-posting set (0: skip).")
+    ] = 1_200,
+    seed: Annotated[int, typer.Option(help="Seed of the cross-posting set.")] = 1,
+    local_events: Annotated[
+        int, typer.Option(min=0, help="Also on vs off with the local model, on this many events.")
+    ] = 0,
 ) -> None:
     """Pairwise precision/recall of duplicate clusters, and ingest throughput on vs off."""
     from devtools.bench.duplicates import run_duplicates_bench
 
-    raise typer.Exit(run_duplicates_bench(groups, output))
+    raise typer.Exit(
+        run_duplicates_bench(
+            groups, output, local_events, crossposts_jobs=crossposts_jobs, seed=seed
+        )
+    )
 
 
 @bench_app.command("bulk")

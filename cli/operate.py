@@ -30,7 +30,7 @@ def duplicates_backfill(
     database_url: DatabaseOpt = None,
 ) -> None:
     """Cluster an existing table (resumable; safe while workers ingest)."""
-    from worker.cluster_backfill import backfill
+    from worker.clusters.backfill import backfill
     from worker.migrations import migrate_clusters
 
     url = configured(("database",), database_url=database_url).require_database()

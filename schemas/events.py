@@ -14,6 +14,7 @@ carry an offset and stay within years 1-9999 once normalised to UTC.
 from __future__ import annotations
 
 import re
+import unicodedata
 import uuid
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -82,7 +83,16 @@ def utc_representable(value: datetime) -> datetime:
     return value
 
 
+def not_blank(value: str) -> str:
+    """Required text must say something: whitespace and invisible characters alone (zero-width
+    spaces, soft hyphens, byte order marks) are refused like an empty string."""
+    if not value or all(ch.isspace() or unicodedata.category(ch) in ("Cf", "Zs") for ch in value):
+        raise ValueError("must not be empty or only whitespace")
+    return value
+
+
 CleanText = BeforeValidator(clean_text)
+NotBlank = AfterValidator(not_blank)
 Identifier = AfterValidator(storable_identifier)
 Timestamp = Annotated[AwareDatetime, AfterValidator(utc_representable)]
 
@@ -91,12 +101,13 @@ ExternalId = Annotated[
 ]
 ShortText = Annotated[str, CleanText, StringConstraints(strip_whitespace=True, max_length=500)]
 RequiredText = Annotated[
-    str, CleanText, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)
+    str, CleanText, StringConstraints(strip_whitespace=True, min_length=1, max_length=500), NotBlank
 ]
 Description = Annotated[
     str,
     CleanText,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_DESCRIPTION_CHARS),
+    NotBlank,
 ]
 Url = Annotated[str, CleanText, StringConstraints(strip_whitespace=True, max_length=2_000)]
 Tag = Annotated[

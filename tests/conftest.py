@@ -11,6 +11,7 @@ import asyncpg
 import pytest
 
 from devtools.devstack import DevStack, KafkaBackend
+from worker.clusters.places import gazetteer
 from worker.settings import Settings
 from worker.store import database_url_for
 from worker.topics import ensure_topics
@@ -27,6 +28,7 @@ def stack() -> Iterator[DevStack]:
     # the data of this session's running Kafka and PostgreSQL.
     with DevStack(secure_kafka=True) as services:
         _BACKEND.append(str(services.kafka_backend))
+        gazetteer()  # built and cached once per machine: workers started by tests load it fast
         yield services
 
 

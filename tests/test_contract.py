@@ -64,6 +64,12 @@ def test_unknown_fields_are_ignored() -> None:
         (lambda e: e["job"].update(description="x" * 100_001), "job.description"),
         (lambda e: e["job"].update(title=42), "job.title"),
         (lambda e: e.update(idempotency_key="k" * 201), "idempotency_key"),
+        # whitespace or invisible characters alone are refused like an empty string
+        (lambda e: e["job"].update(title="   "), "job.title"),
+        (lambda e: e["job"].update(company="\t\n"), "job.company"),
+        (lambda e: e["job"].update(title="\u200b\u00ad"), "job.title"),
+        (lambda e: e["job"].update(company="\u00a0\ufeff"), "job.company"),
+        (lambda e: e["job"].update(description=" \u3000 "), "job.description"),
     ],
 )
 def test_each_invalid_field_is_named(change: Any, field: str) -> None:

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from tests.events import job_event, record
 from worker.decode import Decoded, Rejected, decode
 from worker.digest import digest_one
-from worker.store import job_row
+from worker.rows import job_row
 
 CLASSES = {
     "EmptyValue", "UndecodableBytes", "InvalidJson", "UnknownEventType",

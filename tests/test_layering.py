@@ -43,3 +43,51 @@ def test_no_command_module_is_over_300_lines() -> None:
     for path in (ROOT / "cli").glob("*.py"):
         lines = len(path.read_text().splitlines())
         assert lines <= 320, f"{path.relative_to(ROOT)}: {lines} lines"
+
+
+def _module_graph() -> dict[str, set[str]]:
+    """worker's modules and the worker modules each file imports (anywhere in the file); a
+    package's ``__init__`` re-exporting its modules is not an edge back to them."""
+    modules: dict[str, Path] = {}
+    for path in (ROOT / "worker").rglob("*.py"):
+        name = ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+        modules[name] = path
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        found: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                found |= {node.module} | {f"{node.module}.{a.name}" for a in node.names}
+            elif isinstance(node, ast.Import):
+                found |= {alias.name for alias in node.names}
+        graph[name] = {
+            m for m in found & set(modules) if m != name and not name.startswith(m + ".")
+        }
+    return graph
+
+
+def test_no_module_of_the_worker_imports_one_that_imports_it_back() -> None:
+    graph = _module_graph()
+
+    def reaches(start: str, goal: str) -> bool:
+        seen, todo = set(), [start]
+        while todo:
+            here = todo.pop()
+            if here == goal:
+                return True
+            if here not in seen:
+                seen.add(here)
+                todo.extend(graph[here])
+        return False
+
+    cycles = sorted(f"{a} <-> {b}" for a in graph for b in graph[a] if reaches(b, a))
+    assert not cycles, cycles
+
+
+def test_the_store_only_stores_and_rows_carry_no_database_code() -> None:
+    """The pipeline decides clusters and hands them to the store; the plan and the rows it
+    plans with import no database module."""
+    graph = _module_graph()
+    assert not {m for m in graph["worker.store"] if m.startswith("worker.clusters")}
+    for pure in ("worker.plan", "worker.rows"):
+        assert not graph[pure] & {"worker.store", "worker.pg", "worker.write"}, pure

@@ -9,7 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.events import T0, job_event, raw
-from worker import dedupe, plan
+from worker import plan
+from worker.clusters.companies import company_key
 from worker.decode import Decoded, decode
 from worker.store import StoredState
 
@@ -138,7 +139,7 @@ def test_lanes_hold_disjoint_jobs_and_companies_in_order(
     first_company = {}
     for d in events:
         first_company.setdefault(
-            plan.identity_of(d), dedupe.company_key(getattr(d.event.job, "company", None) or "")
+            plan.identity_of(d), company_key(getattr(d.event.job, "company", None) or "")
         )
     for identity, n in lane_of_job.items():
         assert lane_of_company.setdefault(first_company[identity], n) == n

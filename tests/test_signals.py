@@ -16,10 +16,10 @@ from hypothesis import strategies as st
 
 from tests.events import job_event, raw
 from tests.support import ROOT, wait_until
+from worker.clusters.helper import MAX_RESTARTS, SignalHelper
+from worker.clusters.signature import signals as features
 from worker.decode import Decoded
-from worker.dedupe import features
 from worker.digest import digest_ahead
-from worker.signals import MAX_RESTARTS, SignalHelper
 
 
 @pytest.fixture
@@ -76,7 +76,10 @@ async def test_a_posting_that_fails_is_left_to_the_worker(helper: SignalHelper) 
 async def test_a_batch_digested_with_the_helper_is_the_batch_digested_here(
     helper: SignalHelper,
 ) -> None:
-    records = [raw(job_event(f"j{n}", at=n, description=f"<p>Role {n} builds systems.</p>"), n)
+    text = ("<p>Role {} builds the payment systems and the ledger our customers use every day, "
+            "with the reconciliation engine that settles card transactions in twelve currencies "
+            "and the reports finance reads each morning.</p>")  # fmt: skip
+    records = [raw(job_event(f"j{n}", at=n, description=text.format(n)), n)
                for n in range(30)] + [raw(job_event("gone", "job.removed", at=40), 30)]  # fmt: skip
     here = await digest_ahead(records, 2000, True)
     there = await digest_ahead(records, 2000, True, helper)
@@ -101,7 +104,7 @@ async def test_a_killed_helper_costs_one_batch_computed_here_then_is_replaced(
 async def test_the_helper_leaves_when_its_worker_is_killed() -> None:
     script = (
         "import asyncio, sys\n"
-        "from worker.signals import SignalHelper\n"
+        "from worker.clusters.helper import SignalHelper\n"
         "async def main():\n"
         "    helper = SignalHelper(1)\n"
         "    await helper.start()\n"
@@ -131,7 +134,7 @@ async def test_a_helper_that_cannot_start_is_given_up() -> None:
     MAX_RESTARTS deaths in a row the worker computes every posting itself, and says so."""
     script = (
         "import asyncio\n"
-        "from worker.signals import SignalHelper\n"
+        "from worker.clusters.helper import SignalHelper\n"
         "async def main():\n"
         "    helper = SignalHelper(1)\n"
         "    posting = ('Nurse', 'Initech', 'Lyon', None, 'Night shifts.')\n"

@@ -25,6 +25,7 @@ from aiokafka.errors import CommitFailedError, IllegalStateError
 from aiokafka.structs import ConsumerRecord
 
 from worker import tracing
+from worker.clusters.helper import SignalHelper
 from worker.decode import Decoded, Rejected
 from worker.digest import digest_ahead
 from worker.health import IngestHealth
@@ -32,7 +33,6 @@ from worker.isolation import Abandoned, BatchRunner
 from worker.metrics import Metrics
 from worker.pipeline import BatchResult
 from worker.settings import Settings
-from worker.signals import SignalHelper
 
 log = logging.getLogger("jobingest.consumer")
 

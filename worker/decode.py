@@ -27,7 +27,7 @@ from schemas.events import SOURCES
 from worker.errors import describe
 
 if TYPE_CHECKING:
-    from worker.store import JobRow
+    from worker.rows import JobRow
 
 
 @dataclass(frozen=True, slots=True)

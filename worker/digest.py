@@ -17,9 +17,9 @@ import dataclasses
 from aiokafka.structs import ConsumerRecord
 
 from schemas import JobRemoved
+from worker.clusters.helper import SignalHelper
 from worker.decode import Decoded, Rejected, decode
-from worker.signals import SignalHelper
-from worker.store import job_row, with_signals
+from worker.rows import job_row, with_signals
 
 SLICE = 10  # records digested between two turns of the event loop (~3 ms of CPU)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from worker.errors import ConfigError
-from worker.store import MIGRATION_LOCK, Conn
+from worker.pg import MIGRATION_LOCK, Conn
 from worker.table_model import TableEmbedding, mismatch
 
 _DDL = """
@@ -89,7 +89,8 @@ CREATE INDEX IF NOT EXISTS jobs_filter_posted ON jobs (posted_at) WHERE deleted_
 CREATE INDEX IF NOT EXISTS jobs_filter_salary ON jobs (salary_currency, salary_period, salary_max)
     WHERE deleted_at IS NULL;
 """
-# Cross-board duplicates (worker.dedupe, worker.clusters).
+# Cross-board duplicates (worker.clusters). Rows signed under an older scheme keep their
+# columns until `jobingest duplicates backfill` signs them again (signals_version).
 _CLUSTER_DDL = """
 ALTER TABLE jobs ADD COLUMN IF NOT EXISTS company_key text;
 ALTER TABLE jobs ADD COLUMN IF NOT EXISTS title_key text;
@@ -97,33 +98,25 @@ ALTER TABLE jobs ADD COLUMN IF NOT EXISTS location_key text;
 ALTER TABLE jobs ADD COLUMN IF NOT EXISTS minhash bytea;
 ALTER TABLE jobs ADD COLUMN IF NOT EXISTS lsh_bands bigint[];
 ALTER TABLE jobs ADD COLUMN IF NOT EXISTS cluster_id uuid;
--- a title probe reads the newest rows of one (company, title, place) and nothing else
-CREATE INDEX IF NOT EXISTS jobs_company_title_place
-    ON jobs (company_key, title_key, location_key, last_event_at) WHERE deleted_at IS NULL;
+ALTER TABLE jobs ADD COLUMN IF NOT EXISTS shingle_count integer;
+ALTER TABLE jobs ADD COLUMN IF NOT EXISTS signals_version smallint;
+ALTER TABLE jobs ADD COLUMN IF NOT EXISTS linkage_id uuid;
+-- the same company and title in a compatible place: one scan per (company, title, city)
+CREATE INDEX IF NOT EXISTS jobs_title_block
+    ON jobs (company_key, title_key, split_part(location_key, '|', 1)) WHERE deleted_at IS NULL;
+DROP INDEX IF EXISTS jobs_company_title_place;
 DROP INDEX IF EXISTS jobs_company_key;
--- the companies with postings whose place is unknown (compatible with every place)
-CREATE INDEX IF NOT EXISTS jobs_unplaced ON jobs (company_key)
-    WHERE location_key = '' AND deleted_at IS NULL;
+DROP INDEX IF EXISTS jobs_unplaced;
 -- looked up in every write transaction: no pending list to scan on each lookup
 CREATE INDEX IF NOT EXISTS jobs_lsh_bands ON jobs USING gin (lsh_bands) WITH (fastupdate = off)
     WHERE deleted_at IS NULL;
-CREATE INDEX IF NOT EXISTS jobs_cluster ON jobs (cluster_id) WHERE deleted_at IS NULL;
-DROP FUNCTION IF EXISTS jobingest_lsh_bands(text, bytea);
-CREATE OR REPLACE FUNCTION jobingest_lsh_bands(company text, place text, minhash bytea)
-    RETURNS bigint[] LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT AS $$
-    SELECT array_agg(('x' || encode(substr(sha256(
-               convert_to(company || ':' || place || ':' || band || ':', 'UTF8')
-               || substr(minhash, band * 24 + 1, 24)
-           ), 1, 8), 'hex'))::bit(64)::bigint ORDER BY band)
-    FROM generate_series(0, 9) AS band $$;
-"""
-# The LSH band keys' scheme (worker.dedupe.bands); rows stored under another are rekeyed,
-# once, and an index made before the scheme stops keeping a pending list.
-LSH_SCHEME = "company-place-sha256-10x6"
-_REKEY_BANDS = """
-UPDATE jobs SET lsh_bands = jobingest_lsh_bands(company_key, coalesce(location_key, ''), minhash)
-WHERE minhash IS NOT NULL AND company_key IS NOT NULL AND octet_length(minhash) >= 240;
 ALTER INDEX jobs_lsh_bands SET (fastupdate = off);
+CREATE INDEX IF NOT EXISTS jobs_cluster ON jobs (cluster_id) WHERE deleted_at IS NULL;
+-- the clusters one component was cut into (rare): read whole when one of them changes
+CREATE INDEX IF NOT EXISTS jobs_linkage ON jobs (linkage_id)
+    WHERE linkage_id IS NOT NULL AND deleted_at IS NULL;
+DROP FUNCTION IF EXISTS jobingest_lsh_bands(text, bytea);
+DROP FUNCTION IF EXISTS jobingest_lsh_bands(text, text, bytea);
 """
 _SEPARATE_FILTERS = """
 CREATE INDEX IF NOT EXISTS jobs_filter_remote ON jobs (remote, employment_type) WHERE deleted_at IS NULL;
@@ -252,11 +245,3 @@ async def migrate_clusters(conn: Conn) -> None:
 
 async def _cluster_schema(conn: Conn) -> None:
     await conn.execute(_CLUSTER_DDL)
-    scheme = await conn.fetchval("SELECT value FROM jobingest_meta WHERE key = 'lsh_scheme'")
-    if scheme != LSH_SCHEME:
-        await conn.execute(_REKEY_BANDS)
-        await conn.execute(
-            "INSERT INTO jobingest_meta (key, value) VALUES ('lsh_scheme', $1) "
-            "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
-            LSH_SCHEME,
-        )

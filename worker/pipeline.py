@@ -26,9 +26,11 @@ from worker.decode import Decoded, Rejected
 from worker.embedders import Embedder, Vector, budget
 from worker.errors import EmbedderRejected
 from worker.metrics import Metrics
+from worker.pg import Conn
 from worker.plan import Identity
+from worker.rows import JobRow, StoredState
 from worker.settings import Settings
-from worker.store import Conn
+from worker.write import write_batch
 
 STAGE_SPANS = {"database": "write"}  # a stage's span name, where it differs from its metric's
 
@@ -78,8 +80,8 @@ class Prepared:
 
     result: BatchResult
     applying: dict[Identity, Decoded]
-    rows: dict[Identity, store.JobRow]
-    states: dict[Identity, store.StoredState]
+    rows: dict[Identity, JobRow]
+    states: dict[Identity, StoredState]
     ledger: list[str]
     reapplied: set[str]
 
@@ -230,7 +232,7 @@ class BatchProcessor:
         """One transaction: rows under the ordering guard, clusters, ledger keys."""
         with self._stage("database"):
             again = {i for i, d in p.applying.items() if d.idempotency_key in p.reapplied}
-            written = await store.apply_batch(
+            written = await write_batch(
                 conn,
                 [row for i, row in p.rows.items() if i not in again],
                 p.ledger,
@@ -248,7 +250,7 @@ class BatchProcessor:
     async def _embed(
         self,
         conn: Conn,
-        need: dict[str, list[store.JobRow]],
+        need: dict[str, list[JobRow]],
         texts_by_hash: dict[str, str],
         result: BatchResult,
     ) -> dict[Identity, str]:

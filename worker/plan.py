@@ -21,9 +21,9 @@ from copy import copy
 from dataclasses import dataclass
 
 from schemas import AnyJobEvent, JobRemoved
+from worker.clusters.companies import company_key
 from worker.decode import Decoded
-from worker.dedupe import company_key
-from worker.store import JobRow, StoredState, job_row
+from worker.rows import JobRow, StoredState, job_row
 
 Identity = tuple[str, str]
 

@@ -368,7 +368,7 @@ async def duplicate_clusters(
     params: list[Any] = [limit]
     where = ""
     if company:
-        from worker.dedupe import company_key
+        from worker.clusters.companies import company_key
 
         params.append(company_key(company))
         where = "AND company_key = $2"

@@ -10,6 +10,7 @@ from typing import Any
 import asyncpg
 
 from worker import __version__, store
+from worker.clusters.helper import SignalHelper
 from worker.consumer import IngestConsumer
 from worker.dead_letters import DeadLetterPublisher
 from worker.embedders import Embedder, build_embedder
@@ -24,7 +25,6 @@ from worker.pending_embeddings import backfill_once
 from worker.pipeline import BatchProcessor
 from worker.read import cluster_stats
 from worker.settings import Settings
-from worker.signals import SignalHelper
 from worker.table_model import mismatch, read_table_embedding
 from worker.topics import ensure_event_topics, max_message_bytes
 

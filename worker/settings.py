@@ -351,8 +351,8 @@ class SearchSettings(_Section):
 class ClusterSettings(_Section):
     """Duplicate clusters: whether the same job is recognised across boards."""
 
-    clustering: bool = True  # recognise the same job across boards (worker.dedupe)
-    # helper processes computing the next batch's duplicate signals (worker.signals); 0: none
+    clustering: bool = True  # recognise the same job across boards (worker.clusters)
+    # helper processes computing the next batch's duplicate signals (worker.clusters.helper); 0: none
     signal_processes: int = Field(default=1, ge=0, le=8)
 
 

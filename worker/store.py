@@ -1,138 +1,29 @@
-"""PostgreSQL access: the pool, the reads that plan a batch, and the one write transaction."""
+"""PostgreSQL access: the pool, the reads that plan a batch, and the writes of the batch's
+transaction (:mod:`worker.write` runs it): rows, clusters decided for other rows, ledger keys.
+Storage only: what to write is decided elsewhere."""
 
 from __future__ import annotations
 
-import hashlib
 import ssl
-import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, fields
-from datetime import datetime
-from decimal import Decimal
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
-from asyncpg.pool import PoolConnectionProxy
 from pgvector.asyncpg import register_vector
 
-from schemas import AnyJobEvent, JobRemoved
-from schemas.idempotency import normalized_content
-from worker import dedupe
 from worker.embedders import Vector
 from worker.errors import ConfigError
-from worker.text import content_hash, embedding_text, plain_text
+from worker.pg import MIGRATION_LOCK as MIGRATION_LOCK
+from worker.pg import Conn as Conn
+from worker.rows import STAGE_COLUMNS as STAGE_COLUMNS
+from worker.rows import JobRow, StoredState
 
 CONTENT_COLUMNS = (
     "title", "company", "location", "description", "url", "remote", "employment_type",
     "salary_min", "salary_max", "salary_currency", "salary_period", "tags", "posted_at",
-    "content_hash", "row_hash", "company_key", "title_key", "location_key", "minhash",
-    "lsh_bands",
+    "content_hash", "row_hash", "company_key", "title_key", "location_key", "shingle_count",
+    "minhash", "lsh_bands", "signals_version",
 )  # fmt: skip
-
-
-@dataclass(slots=True)
-class JobRow:
-    """One staged row: the winning event of a job in this batch."""
-
-    source: str
-    external_id: str
-    title: str | None
-    company: str | None
-    location: str | None
-    description: str | None
-    url: str | None
-    remote: str | None
-    employment_type: str | None
-    salary_min: Decimal | None
-    salary_max: Decimal | None
-    salary_currency: str | None
-    salary_period: str | None
-    tags: list[str]
-    posted_at: datetime | None
-    content_hash: str | None
-    row_hash: str | None
-    embedding: Vector | None
-    embedding_model: str | None
-    last_event_at: datetime
-    last_event_id: uuid.UUID
-    last_event_type: str
-    deleted_at: datetime | None
-    # cross-board duplicate signals (worker.dedupe); None for removals or with clustering off
-    company_key: str | None = None
-    title_key: str | None = None
-    location_key: str | None = None
-    minhash: bytes | None = None
-    lsh_bands: list[int] | None = None
-    cluster_id: str | None = None  # decided in the write transaction (worker.clusters)
-
-
-STAGE_COLUMNS = tuple(f.name for f in fields(JobRow))
-
-
-def job_row(event: AnyJobEvent, max_chars: int, with_features: bool = True) -> tuple[JobRow, str]:
-    """The row an event writes, and the text to embed for it (empty for a removal)."""
-    common = dict(
-        source=event.source,
-        external_id=event.job.external_id,
-        last_event_at=event.occurred_at,
-        last_event_id=event.event_id,
-        last_event_type=event.type,
-        embedding=None,
-        embedding_model=None,
-    )
-    if isinstance(event, JobRemoved):
-        tombstone = JobRow(
-            title=None, company=None, location=None, description=None, url=None, remote=None,
-            employment_type=None, salary_min=None, salary_max=None, salary_currency=None,
-            salary_period=None, tags=[], posted_at=None, content_hash=None, row_hash=None,
-            deleted_at=event.occurred_at, **common,  # type: ignore[arg-type]
-        )  # fmt: skip
-        return tombstone, ""
-    job = event.job
-    plain = plain_text(job.description)  # for the embedded text and the duplicate signals
-    text = embedding_text(job, max_chars, plain)
-    row = JobRow(
-        title=job.title, company=job.company, location=job.location,
-        description=job.description, url=job.url, remote=job.remote,
-        employment_type=job.employment_type, salary_min=job.salary_min,
-        salary_max=job.salary_max, salary_currency=job.salary_currency,
-        salary_period=job.salary_period, tags=list(job.tags), posted_at=job.posted_at,
-        content_hash=content_hash(text),
-        row_hash=hashlib.sha256(normalized_content(event).encode()).hexdigest()[:32],
-        deleted_at=None, **common,  # type: ignore[arg-type]
-    )  # fmt: skip
-    if with_features:
-        with_signals(
-            row,
-            dedupe.features(
-                job.title, job.company, job.location, job.remote, job.description, plain
-            ),  # fmt: skip
-        )
-    return row, text
-
-
-def with_signals(row: JobRow, found: dedupe.Features) -> JobRow:
-    """``row`` with its duplicate signals (computed by :func:`worker.dedupe.features`)."""
-    row.company_key, row.title_key, row.location_key = (
-        found.company_key, found.title_key, found.location_key,
-    )  # fmt: skip
-    row.minhash, row.lsh_bands = found.minhash, found.lsh_bands
-    return row
-
-
-Conn = asyncpg.Connection | PoolConnectionProxy
-
-MIGRATION_LOCK = 0x6A6F62  # advisory lock key ("job") serialising schema changes
-
-
-@dataclass(frozen=True, slots=True)
-class StoredState:
-    last_event_at: datetime
-    last_event_id: uuid.UUID
-    content_hash: str | None
-    row_hash: str | None
-    deleted: bool
-    has_embedding: bool
 
 
 def _content_update(column: str) -> str:
@@ -162,6 +53,8 @@ ON CONFLICT (source, external_id) DO UPDATE SET
     last_event_type = EXCLUDED.last_event_type,
     deleted_at = EXCLUDED.deleted_at,
     cluster_id = CASE WHEN removing THEN NULL ELSE coalesce(EXCLUDED.cluster_id, j.cluster_id) END,
+    linkage_id = CASE WHEN removing THEN NULL WHEN EXCLUDED.cluster_id IS NULL THEN j.linkage_id
+                      ELSE EXCLUDED.linkage_id END,
     updated_at = now()
 WHERE (j.last_event_at, j.last_event_id) {{guard}} (EXCLUDED.last_event_at, EXCLUDED.last_event_id)
 RETURNING source, external_id
@@ -314,57 +207,70 @@ async def _stage_and_upsert(
     return {(r[0], r[1]) for r in await conn.fetch(upsert)}
 
 
-async def apply_batch(
-    conn: Conn,
-    rows: Sequence[JobRow],
-    ledger_keys: Iterable[str],
-    *,
-    model: str,
-    reapplied: Sequence[JobRow] = (),
-    clustering: bool = True,
+async def check_model(conn: Conn, model: str) -> None:
+    """In the write transaction: the table still embeds with ``model``. FOR SHARE: a
+    `reembed` switch (which updates this row first) cannot slip in before the commit."""
+    table_model = await conn.fetchval(
+        "SELECT value FROM jobingest_meta WHERE key = 'embedding_model' FOR SHARE"
+    )
+    if table_model != model:
+        raise ConfigError(
+            f"the jobs table switched to embedding model {table_model} (jobingest reembed); "
+            f"this worker embeds with {model}: restart it with JOBINGEST_EMBEDDER_MODEL={table_model} "
+            "and the matching JOBINGEST_EMBEDDER / JOBINGEST_EMBEDDER_DIMS"
+        )
+
+
+async def upsert_rows(
+    conn: Conn, rows: Sequence[JobRow], reapplied: Sequence[JobRow] = ()
 ) -> set[tuple[str, str]]:
-    """Stage, upsert under the ordering guard and record ledger keys, in one transaction.
+    """Stage and upsert under the ordering guard (in the caller's transaction).
 
     ``reapplied`` rows (replay --reapply) may also rewrite the very event already stored.
     Returns the identities whose row was written; the rest lost to a newer stored event.
     """
+    await conn.execute(
+        "CREATE TEMP TABLE IF NOT EXISTS jobs_stage "
+        "(LIKE jobs INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
+    )
     written: set[tuple[str, str]] = set()
-    async with conn.transaction():
-        # FOR SHARE: a `reembed` switch (which updates this row first) cannot slip in between.
-        table_model = await conn.fetchval(
-            "SELECT value FROM jobingest_meta WHERE key = 'embedding_model' FOR SHARE"
+    if rows:
+        written |= await _stage_and_upsert(conn, rows, UPSERT_NEWER)
+    if reapplied:
+        written |= await _stage_and_upsert(
+            conn, reapplied, UPSERT_NEWER_OR_SAME, clear_first=bool(rows)
         )
-        if table_model != model:
-            raise ConfigError(
-                f"the jobs table switched to embedding model {table_model} (jobingest reembed); "
-                f"this worker embeds with {model}: restart it with JOBINGEST_EMBEDDER_MODEL={table_model} "
-                "and the matching JOBINGEST_EMBEDDER / JOBINGEST_EMBEDDER_DIMS"
-            )
-        await conn.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS jobs_stage "
-            "(LIKE jobs INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
-        )
-        if clustering:  # decided before the write, written with the rows
-            from worker.clusters import decide_clusters
-
-            decided = await decide_clusters(conn, [*rows, *reapplied])
-            for row in (*rows, *reapplied):
-                found = decided.get((row.source, row.external_id))
-                row.cluster_id = found[0] if found else None
-        if rows:
-            written |= await _stage_and_upsert(conn, rows, UPSERT_NEWER)
-        if reapplied:
-            written |= await _stage_and_upsert(
-                conn, reapplied, UPSERT_NEWER_OR_SAME, clear_first=bool(rows)
-            )
-        keys = list(ledger_keys)
-        if keys:
-            await conn.execute(
-                "INSERT INTO jobingest_ledger (idempotency_key) SELECT unnest($1::text[]) "
-                "ON CONFLICT DO NOTHING",
-                keys,
-            )
     return written
+
+
+async def set_clusters(
+    conn: Conn, moved: Sequence[tuple[tuple[str, str], str, str | None]]
+) -> None:
+    """Store the clusters (and linkages) of active rows not in the batch."""
+    if moved:
+        await conn.execute(
+            """
+            UPDATE jobs SET cluster_id = u.cluster_id, linkage_id = u.linkage_id
+            FROM unnest($1::text[], $2::text[], $3::uuid[], $4::uuid[])
+                AS u(source, external_id, cluster_id, linkage_id)
+            WHERE jobs.source = u.source AND jobs.external_id = u.external_id
+              AND jobs.deleted_at IS NULL
+            """,
+            [i[0] for i, _, _ in moved],
+            [i[1] for i, _, _ in moved],
+            [c for _, c, _ in moved],
+            [link for _, _, link in moved],
+        )
+
+
+async def record_keys(conn: Conn, ledger_keys: Iterable[str]) -> None:
+    keys = list(ledger_keys)
+    if keys:
+        await conn.execute(
+            "INSERT INTO jobingest_ledger (idempotency_key) SELECT unnest($1::text[]) "
+            "ON CONFLICT DO NOTHING",
+            keys,
+        )
 
 
 async def prune_ledger(conn: Conn, retention_days: int, batch: int = 10_000) -> int:

@@ -23,6 +23,7 @@ from worker import store
 from worker.collector import tune_gc
 from worker.embedders.hash import HashEmbedder
 from worker.kafka_client import connection
+from worker.rows import job_row
 
 MAX_CHARS = 2000
 
@@ -66,7 +67,7 @@ async def run_raw(
             rows = []
             for record in records:
                 event = parse_event(record.value)
-                row, text = store.job_row(event, MAX_CHARS)
+                row, text = job_row(event, MAX_CHARS)
                 if not isinstance(event, JobRemoved):
                     row.embedding = (await embedder.embed_documents([text]))[0]
                     row.embedding_model = embedder.model
@@ -118,7 +119,7 @@ async def run_naive(
                 for record in records:
                     started = started or time.perf_counter()
                     event = parse_event(record.value)
-                    row, text = store.job_row(event, MAX_CHARS)
+                    row, text = job_row(event, MAX_CHARS)
                     if not isinstance(event, JobRemoved):
                         row.embedding = (await embedder.embed_documents([text]))[0]
                         row.embedding_model = embedder.model

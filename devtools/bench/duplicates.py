@@ -6,7 +6,7 @@ copy varied the way boards vary them (title suffixes and abbreviations, location
 vs text, added board boilerplate, reordered sections, salary notation, truncation), and the
 hard negatives: the same company and title in another city, a repost of a removed job, and
 two teams' postings of one title sharing the company's boilerplate. Copies keep the posting's
-opening paragraph (boards prepend a heading at most): the duplicate rule leans on that.
+opening paragraph (boards prepend a heading at most).
 """
 
 from __future__ import annotations
@@ -26,11 +26,15 @@ from typing import Any
 
 import asyncpg
 
+from devtools.bench.crossposts import generate
+from devtools.bench.crossposts_score import score
 from devtools.bench.load import as_record
 from devtools.bench.measure import write_report
 from devtools.bench.run import fresh_database, new_topic, produce_lines, run_workers
 from devtools.bench.search_eval import FAMILIES
 from devtools.devstack import DevStack
+from worker.clusters.partition import partition
+from worker.clusters.signature import signals
 from worker.collector import tune_gc
 from worker.decode import Decoded, Rejected
 from worker.digest import digest_ahead
@@ -207,55 +211,99 @@ def pairwise(
             "recall": tp / (tp + fn) if tp + fn else 1.0}  # fmt: skip
 
 
-async def _run(stack: DevStack, groups: int) -> dict[str, Any]:
+async def _local_model(stack: DevStack, events: list[dict[str, Any]]) -> dict[str, Any]:
+    """Kafka → one worker with the default local model → PostgreSQL, clustering off and on,
+    alternated twice (the model's speed on this machine drifts within minutes)."""
+    runs: dict[str, Any] = {}
+    for clustering in (False, True, False, True):
+        key = "on" if clustering else "off"
+        seconds, _ = await through_kafka(stack, events, clustering, embedder="local")
+        runs.setdefault(f"events_per_s_{key}", []).append(round(len(events) / seconds, 1))
+        _say(f"local model, clustering {key}: {len(events) / seconds:.1f} events/s")
+    runs["throughput_ratio"] = round(
+        max(runs["events_per_s_on"]) / max(runs["events_per_s_off"]), 3
+    )
+    runs["events"] = len(events)
+    return runs
+
+
+async def _run(stack: DevStack, groups: int, local_events: int) -> dict[str, Any]:
     postings = posting_set(groups)
     events = [p.event for p in postings]
     report: dict[str, Any] = {"postings": len([p for p in postings if p.event["type"] != "job.removed"]),
                               "groups": groups}  # fmt: skip
+    clusters: dict[tuple[str, str], str] = {}
     for clustering in (False, True, False, True):  # alternate to even out machine noise
         key = "on" if clustering else "off"
         url = await fresh_database(stack.database_url, f"bench_dup_{key}", False)
         seconds = await through_the_worker(url, events, clustering)
         report.setdefault(f"events_per_s_{key}", []).append(round(len(events) / seconds, 1))
         _say(f"batch processor, clustering {key}: {len(events) / seconds:.0f} events/s")
-        if clustering:
-            conn = await asyncpg.connect(url)
-            try:
-                rows = await conn.fetch("SELECT source, external_id, cluster_id::text AS c "
-                                        "FROM jobs WHERE deleted_at IS NULL")  # fmt: skip
-            finally:
-                await conn.close()
-            clusters = {(r["source"], r["external_id"]): r["c"] for r in rows}
-        seconds = await through_kafka(stack, events, clustering)
+        seconds, url = await through_kafka(stack, events, clustering)
         report.setdefault(f"kafka_events_per_s_{key}", []).append(round(len(events) / seconds, 1))
         _say(f"Kafka and a worker process, clustering {key}: {len(events) / seconds:.0f} events/s")
+        if clustering:  # precision and recall of what the real path (Kafka, a worker) stored
+            clusters = await stored_clusters(url)
     labels = {(p.event["source"], p.event["job"]["external_id"]): p.group
               for p in postings if p.active}  # fmt: skip
     report["pairwise"] = pairwise(labels, clusters)
+    report["same_as_the_partition_of_the_set"] = clusters == partition_of(
+        [p.event for p in postings if p.active]
+    )
     for prefix in ("", "kafka_"):
         on, off = max(report[f"{prefix}events_per_s_on"]), max(report[f"{prefix}events_per_s_off"])
         report[f"{prefix}throughput_ratio"] = round(on / off, 3)
+    if local_events:
+        report["local_model"] = await _local_model(stack, events[:local_events])
     return report
+
+
+def partition_of(events: list[dict[str, Any]]) -> dict[tuple[str, str], str]:
+    """The clusters of a set of postings computed at once, in memory: what the write path must
+    have stored, whatever the order the postings came in."""
+    found = {
+        (e["source"], e["job"]["external_id"]): signals(
+            e["job"]["title"], e["job"]["company"], e["job"].get("location"),
+            e["job"].get("remote"), e["job"]["description"],
+        )
+        for e in events
+    }  # fmt: skip
+    return {identity: a.cluster_id for identity, a in partition(found).items()}
+
+
+async def stored_clusters(url: str) -> dict[tuple[str, str], str]:
+    """The cluster of every active row of a database."""
+    conn = await asyncpg.connect(url)
+    try:
+        rows = await conn.fetch(
+            "SELECT source, external_id, cluster_id::text AS c FROM jobs WHERE deleted_at IS NULL"
+        )
+    finally:
+        await conn.close()
+    return {(r["source"], r["external_id"]): r["c"] for r in rows}
 
 
 def _say(message: str) -> None:
     print(f"bench duplicates: {message}", file=sys.stderr, flush=True)
 
 
-async def through_kafka(stack: DevStack, events: list[dict[str, Any]], clustering: bool) -> float:
+async def through_kafka(
+    stack: DevStack, events: list[dict[str, Any]], clustering: bool, embedder: str = "hash"
+) -> tuple[float, str]:
     """Seconds for one worker process to ingest ``events`` from a topic (6 partitions) into a
-    fresh table (hash embedder, no vector index), from its first readiness to its last commit."""
+    fresh table (no vector index), from its first readiness to its last commit; and the
+    database it wrote."""
     key = "on" if clustering else "off"
-    url = await fresh_database(stack.database_url, f"bench_dup_kafka_{key}", False)
+    url = await fresh_database(stack.database_url, f"bench_dup_kafka_{key}", None)
     servers = stack.kafka_bootstrap_servers
     topic = await new_topic(servers, "bench.dup", 6)
     lines = [json.dumps(event, separators=(",", ":")) for event in events]
     measured = await run_workers(
         1, servers, topic, url, f"bench-dup-{uuid.uuid4().hex[:6]}", len(events),
-        partial(produce_lines, servers, topic, lines), hnsw=False,
+        partial(produce_lines, servers, topic, lines), embedder=embedder, hnsw=False,
         env={"JOBINGEST_CLUSTERING": str(clustering).lower()},
     )  # fmt: skip
-    return float(measured["seconds"])
+    return float(measured["seconds"]), url
 
 
 async def through_the_worker(
@@ -289,11 +337,59 @@ async def through_the_worker(
         await pool.close()
 
 
-def run_duplicates_bench(groups: int, output: Path) -> int:
+async def _crossposts(stack: DevStack, seed: int, jobs: int) -> dict[str, Any]:
+    """The independent cross-posting set (``devtools.bench.crossposts``): its whole stream
+    (postings, removals, reposts) through Kafka and one worker into a fresh table, scored
+    against its labels (``devtools.bench.crossposts_score``)."""
+    labelled = generate(seed, jobs)
+    events = list(labelled.events)
+    seconds, url = await through_kafka(stack, events, True)
+    _say(f"cross-posting set (seed {seed}): {len(events)} events in {seconds:.1f} s")
+    stored = await stored_clusters(url)
+    result = score({f"{s}:{e}": c for (s, e), c in stored.items()}, labelled)
+    result["seed"], result["events"] = seed, len(events)
+    result["same_as_the_partition_of_the_set"] = stored == partition_of(labelled.posted_events())
+    return result
+
+
+def _crossposts_tables(result: dict[str, Any]) -> str:
+    lines = [
+        f"\n## The independent cross-posting set (seed {result['seed']}): {result['postings']} "
+        f"active postings, {result['true_pairs']} true pairs, through Kafka and one worker\n",
+        "| precision | recall | F1 | pairs predicted | correct |",
+        "|---:|---:|---:|---:|---:|",
+        f"| {result['precision']:.4f} | {result['recall']:.4f} | {result['f1']:.4f} | "
+        f"{result['predicted_pairs']} | {result['correct_pairs']} |",
+        "",
+        "The stored clusters equal the partition of the active set computed at once in memory: "
+        f"{result['same_as_the_partition_of_the_set']}",
+        "",
+        "| variation | true pairs | found | recall |",
+        "|---|---:|---:|---:|",
+    ]
+    for name, row in result["recall_by_variation"].items():
+        recall = "-" if row["recall"] is None else f"{row['recall']:.3f}"
+        lines.append(f"| {name} | {row['pairs']} | {row['found']} | {recall} |")
+    lines += [
+        "",
+        "| hard negative | pairs | merged | rate | unscored |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for name, row in result["false_merge_by_negative"].items():
+        rate = "-" if row["rate"] is None else f"{row['rate']:.3f}"
+        lines.append(f"| {name} | {row['pairs']} | {row['merged']} | {rate} | {row['unscored']} |")
+    return "\n".join(lines) + "\n"
+
+
+def run_duplicates_bench(
+    groups: int, output: Path, local_events: int = 0, *, crossposts_jobs: int = 0, seed: int = 1
+) -> int:
     output.mkdir(parents=True, exist_ok=True)
     tune_gc()  # the batch processor runs here: with the worker's collector settings
     with DevStack() as stack:
-        report = asyncio.run(_run(stack, groups))
+        report = asyncio.run(_run(stack, groups, local_events))
+        if crossposts_jobs:
+            report["crossposts"] = asyncio.run(_crossposts(stack, seed, crossposts_jobs))
     p = report["pairwise"]
     text = (
         f"## Cross-board duplicates: {report['postings']} postings ({report['groups']} jobs)\n\n"
@@ -301,6 +397,8 @@ def run_duplicates_bench(groups: int, output: Path) -> int:
         "|---:|---:|---:|---:|---:|\n"
         f"| {p['precision']:.4f} | {p['recall']:.4f} | {p['true_positives']} | "
         f"{p['false_positives']} | {p['false_negatives']} |\n\n"
+        "The clusters stored through Kafka and a worker equal the partition of the set computed "
+        f"at once in memory (ids included): {report['same_as_the_partition_of_the_set']}\n\n"
         "Ingest throughput, hash embedder, no vector index, best of two runs each:\n\n"
         "| path | clustering off (events/s) | on (events/s) | on / off |\n"
         "|---|---:|---:|---:|\n"
@@ -310,4 +408,15 @@ def run_duplicates_bench(groups: int, output: Path) -> int:
         f"{max(report['events_per_s_off'])} | {max(report['events_per_s_on'])} | "
         f"{report['throughput_ratio']} |\n"
     )
+    if "local_model" in report:
+        local = report["local_model"]
+        text += (
+            f"\nIngest throughput, the default local model, {local['events']} events, no vector "
+            "index, Kafka → one worker process → PostgreSQL, best of two runs each:\n\n"
+            "| clustering off (events/s) | on (events/s) | on / off |\n|---:|---:|---:|\n"
+            f"| {local['events_per_s_off']} | {local['events_per_s_on']} | "
+            f"{local['throughput_ratio']} |\n"
+        )
+    if "crossposts" in report:
+        text += _crossposts_tables(report["crossposts"])
     return write_report(output, "duplicates", report, text)

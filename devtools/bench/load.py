@@ -13,8 +13,9 @@ from pgvector.asyncpg import register_vector
 
 from worker.decode import Decoded, decode
 from worker.embedders import Embedder
+from worker.pg import Conn
 from worker.plan import identity_of, rows_and_texts
-from worker.store import Conn, apply_batch
+from worker.write import write_batch
 
 
 def as_record(event: dict[str, Any], offset: int) -> ConsumerRecord:
@@ -48,7 +49,7 @@ async def load_events(
             if row.content_hash is not None:
                 row.embedding, row.embedding_model = by_hash[row.content_hash], embedder.model
         started = time.perf_counter()
-        await apply_batch(conn, list(rows.values()), [d.idempotency_key for d in batch],
+        await write_batch(conn, list(rows.values()), [d.idempotency_key for d in batch],
                           model=embedder.model, clustering=clustering)  # fmt: skip
         stats["write_s"] += time.perf_counter() - started
         stats["rows"] += len(rows)

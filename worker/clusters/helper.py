@@ -1,7 +1,7 @@
 """Duplicate signals computed in a helper process, beside the worker's event loop.
 
-The signals of a posting (:func:`worker.dedupe.features`: plain text, shingles, MinHash,
-band keys) are the largest share of the CPU one event costs, and they depend on the posting
+The signals of a posting (:func:`worker.clusters.signature.signals`: place, company and
+title normalised, the description's content, shingles, MinHash, band keys) are the largest share of the CPU one event costs, and they depend on the posting
 alone. With ``JOBINGEST_SIGNAL_PROCESSES=1`` (the default) the worker hands the next batch's
 postings to a helper process while its own process decodes and writes: one worker then uses
 a second core. Best effort: a posting the helper did not compute (the helper is gone, or the
@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
-from worker.dedupe import Features, features
+from worker.clusters.signature import Signals, signals
 
 log = logging.getLogger("jobingest.signals")
 
@@ -45,12 +45,12 @@ def _helper_started(parent: int) -> None:
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
 
 
-def compute(postings: Sequence[Posting]) -> list[Features | None]:
+def compute(postings: Sequence[Posting]) -> list[Signals | None]:
     """The signals of each posting; None where computing them raised."""
-    out: list[Features | None] = []
+    out: list[Signals | None] = []
     for posting in postings:
         try:
-            out.append(features(*posting))
+            out.append(signals(*posting))
         except Exception:
             out.append(None)
     return out
@@ -81,9 +81,9 @@ class SignalHelper:
 
     async def start(self) -> None:
         """Start the helper and wait until it computed once (imports done)."""
-        await self.compute([("", "", None, None, "")])
+        await self.compute([("", "", "Berlin", None, "")])  # a place: the gazetteer is loaded
 
-    async def compute(self, postings: Sequence[Posting]) -> list[Features | None]:
+    async def compute(self, postings: Sequence[Posting]) -> list[Signals | None]:
         """The helper's answer, or all None when it could not give one (computed in the
         worker's process then)."""
         if not postings or self._deaths >= MAX_RESTARTS:
