@@ -138,8 +138,9 @@ class BatchProcessor:
             async with self.pool.acquire() as conn:
                 return await self._write(conn, await self._prepare(conn, decoded))
         in_batch = plan.drop_duplicates(decoded)  # one key, one application: over the whole batch
-        lanes = [lane for lane in plan.split_by_company(in_batch.kept, self.settings.write_lanes)
-                 if lane]  # fmt: skip
+        lanes = [
+            lane for lane in plan.split_by_company(in_batch.kept, self.settings.write_lanes) if lane
+        ]
         async with contextlib.AsyncExitStack() as stack:
             conns = [await stack.enter_async_context(self.pool.acquire()) for _ in lanes]
             done = await asyncio.gather(
@@ -171,22 +172,28 @@ class BatchProcessor:
         fresh = {
             plan.identity_of(d): d
             for d in digested
-            if isinstance(d, Decoded) and d.staged is not None and d.staged[0].content_hash
+            if isinstance(d, Decoded)
+            and d.staged is not None
+            and d.staged[0].content_hash
             and self.cache.get(d.staged[0].content_hash) is None
-        }  # fmt: skip
+        }
         if not fresh:
             return 0
         try:
             async with self.pool.acquire(timeout=AHEAD_CONNECTION_WAIT_S) as conn:
                 known = await store.known_keys(conn, [d.idempotency_key for d in fresh.values()])
                 states = await store.stored_states(conn, list(fresh), self.embedder.model)
-            staged = {i: d.staged for i, d in fresh.items()
-                      if d.staged is not None and d.idempotency_key not in known}  # fmt: skip
+            staged = {
+                i: d.staged
+                for i, d in fresh.items()
+                if d.staged is not None and d.idempotency_key not in known
+            }
             need = plan.texts_to_embed({i: row for i, (row, _) in staged.items()}, states)
             if not need:
                 return 0
-            texts = {row.content_hash: text for row, text in staged.values()
-                     if row.content_hash in need}  # fmt: skip
+            texts = {
+                row.content_hash: text for row, text in staged.values() if row.content_hash in need
+            }
             vectors = await self._documents(list(texts.values()))
         except Exception:  # asyncio.TimeoutError included: no spare connection right now
             return 0

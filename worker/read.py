@@ -19,9 +19,20 @@ from worker.embedders import Embedder
 from worker.store import Conn
 
 EXPORT_COLUMNS = (
-    "source", "external_id", "title", "company", "location", "remote", "employment_type",
-    "salary_min", "salary_max", "salary_currency", "salary_period", "url", "posted_at",
-)  # fmt: skip
+    "source",
+    "external_id",
+    "title",
+    "company",
+    "location",
+    "remote",
+    "employment_type",
+    "salary_min",
+    "salary_max",
+    "salary_currency",
+    "salary_period",
+    "url",
+    "posted_at",
+)
 
 
 @dataclass(frozen=True)
@@ -43,10 +54,19 @@ class SearchFilters:
     def any(self) -> bool:
         return any(
             value not in (None, ())
-            for value in (self.remote, self.location, self.salary_min, self.salary_max,
-                          self.salary_currency, self.salary_period, self.employment_type,
-                          self.source, self.posted_after, self.tags)
-        )  # fmt: skip
+            for value in (
+                self.remote,
+                self.location,
+                self.salary_min,
+                self.salary_max,
+                self.salary_currency,
+                self.salary_period,
+                self.employment_type,
+                self.source,
+                self.posted_after,
+                self.tags,
+            )
+        )
 
 
 Mode = Literal["hybrid", "semantic", "lexical"]
@@ -99,16 +119,29 @@ async def has_jobs_table(conn: Conn) -> bool:
 
 
 RESULT_FIELDS = (
-    "source", "external_id", "title", "company", "location", "remote", "employment_type",
-    "salary_min", "salary_max", "salary_currency", "salary_period", "url", "tags", "posted_at",
-)  # fmt: skip
+    "source",
+    "external_id",
+    "title",
+    "company",
+    "location",
+    "remote",
+    "employment_type",
+    "salary_min",
+    "salary_max",
+    "salary_currency",
+    "salary_period",
+    "url",
+    "tags",
+    "posted_at",
+)
 
 
 def result_columns(table: str = "") -> str:
     """The columns of a search result, optionally qualified with a table alias."""
     prefix = f"{table}." if table else ""
-    return ", ".join([*(prefix + f for f in RESULT_FIELDS),
-                      f"{prefix}cluster_id::text AS cluster_id"])  # fmt: skip
+    return ", ".join(
+        [*(prefix + f for f in RESULT_FIELDS), f"{prefix}cluster_id::text AS cluster_id"]
+    )
 
 
 RESULT_COLUMNS = result_columns()
@@ -140,8 +173,9 @@ async def _semantic(
     short, the matching rows are scanned exactly (B-tree / GIN indexes find them)."""
     params: list[Any] = [vector, model]
     conditions = filter_conditions(filters, params) + [
-        "embedding IS NOT NULL", "embedding_model = $2",
-    ]  # fmt: skip
+        "embedding IS NOT NULL",
+        "embedding_model = $2",
+    ]
     where = " AND ".join(conditions)
     params.append(k)
     select = f"SELECT {RESULT_COLUMNS}, embedding <=> $1 AS distance"
@@ -200,14 +234,20 @@ async def _lexical(
     found: list[dict[str, Any]] = []
     for op in ("&", "|"):
         sql = _LEXICAL.format(
-            op=op, where=where, limit=len(params), columns=columns,
+            op=op,
+            where=where,
+            limit=len(params),
+            columns=columns,
             materialized="MATERIALIZED" if selective else "",
             cap=f"LIMIT {OR_CANDIDATES}" if op == "|" and not selective else "",
-        )  # fmt: skip
+        )
         seen = {(r["source"], r["external_id"]) for r in found}
         params[-1] = k + len(found)  # the OR pass finds the AND results again
-        found += [dict(r) for r in await conn.fetch(sql, *params)
-                  if (r["source"], r["external_id"]) not in seen]  # fmt: skip
+        found += [
+            dict(r)
+            for r in await conn.fetch(sql, *params)
+            if (r["source"], r["external_id"]) not in seen
+        ]
         if len(found) >= k:
             break
     return found[:k]
@@ -269,15 +309,17 @@ async def also_on(conn: Conn, results: list[dict[str, Any]]) -> None:
     clusters = [r["cluster_id"] for r in results if r.get("cluster_id")]
     members = await cluster_members(conn, clusters) if clusters else {}
     others = {
-        cluster: [{"source": m["source"], "external_id": m["external_id"], "url": m["url"]}
-                  for m in found]
+        cluster: [
+            {"source": m["source"], "external_id": m["external_id"], "url": m["url"]} for m in found
+        ]
         for cluster, found in members.items()
-    }  # fmt: skip
+    }
     for result in results:
         result["also_on"] = [
-            o for o in others.get(result.get("cluster_id") or "", [])
+            o
+            for o in others.get(result.get("cluster_id") or "", [])
             if (o["source"], o["external_id"]) != (result["source"], result["external_id"])
-        ]  # fmt: skip
+        ]
 
 
 async def _no_ranking() -> list[dict[str, Any]]:
@@ -309,11 +351,17 @@ async def search_jobs(
     vector = await embedder.embed_query(query) if mode in ("hybrid", "semantic") else None
     selective = await _selective(conn, filters)  # one estimate for both rankings, every round
     for _ in range(4):  # more candidates while collapsing copies leaves the page short
-        near = (partial(_semantic, conn, vector, embedder.model, filters, candidates, selective)
-                if vector is not None else _no_ranking)  # fmt: skip
+        near = (
+            partial(_semantic, conn, vector, embedder.model, filters, candidates, selective)
+            if vector is not None
+            else _no_ranking
+        )
         second = lexical_conn if mode == "hybrid" and lexical_conn is not None else conn
-        terms = (partial(_lexical, second, query, config, filters, candidates, selective)
-                 if mode in ("hybrid", "lexical") else _no_ranking)  # fmt: skip
+        terms = (
+            partial(_lexical, second, query, config, filters, candidates, selective)
+            if mode in ("hybrid", "lexical")
+            else _no_ranking
+        )
         if second is conn:
             semantic, lexical = await near(), await terms()
         else:  # the two rankings at once, each on its connection
@@ -382,8 +430,10 @@ async def duplicate_clusters(
         *params,
     )
     members = await cluster_members(conn, [r["cluster_id"] for r in rows])
-    return [{"cluster_id": r["cluster_id"], "size": r["size"], "members": members[r["cluster_id"]]}
-            for r in rows]  # fmt: skip
+    return [
+        {"cluster_id": r["cluster_id"], "size": r["size"], "members": members[r["cluster_id"]]}
+        for r in rows
+    ]
 
 
 async def cluster_stats(conn: Conn) -> tuple[int, float]:

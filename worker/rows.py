@@ -67,9 +67,14 @@ class JobRow:
         """The duplicate signals, when computed under the current scheme."""
         if self.signals_version != SIGNALS_VERSION or self.company_key is None:
             return None
-        return Signals(self.company_key, self.title_key or "", self.location_key or "",
-                       self.shingle_count or 0, self.minhash or b"",
-                       tuple(self.lsh_bands or ()))  # fmt: skip
+        return Signals(
+            self.company_key,
+            self.title_key or "",
+            self.location_key or "",
+            self.shingle_count or 0,
+            self.minhash or b"",
+            tuple(self.lsh_bands or ()),
+        )
 
 
 STAGE_COLUMNS = tuple(f.name for f in fields(JobRow))
@@ -98,24 +103,46 @@ def job_row(event: AnyJobEvent, max_chars: int, with_features: bool = True) -> t
     )
     if isinstance(event, JobRemoved):
         tombstone = JobRow(
-            title=None, company=None, location=None, description=None, url=None, remote=None,
-            employment_type=None, salary_min=None, salary_max=None, salary_currency=None,
-            salary_period=None, tags=[], posted_at=None, content_hash=None, row_hash=None,
-            deleted_at=event.occurred_at, **common,  # type: ignore[arg-type]
-        )  # fmt: skip
+            title=None,
+            company=None,
+            location=None,
+            description=None,
+            url=None,
+            remote=None,
+            employment_type=None,
+            salary_min=None,
+            salary_max=None,
+            salary_currency=None,
+            salary_period=None,
+            tags=[],
+            posted_at=None,
+            content_hash=None,
+            row_hash=None,
+            deleted_at=event.occurred_at,
+            **common,  # type: ignore[arg-type]
+        )
         return tombstone, ""
     job = event.job
     text = embedding_text(job, max_chars, plain_text(job.description))
     row = JobRow(
-        title=job.title, company=job.company, location=job.location,
-        description=job.description, url=job.url, remote=job.remote,
-        employment_type=job.employment_type, salary_min=job.salary_min,
-        salary_max=job.salary_max, salary_currency=job.salary_currency,
-        salary_period=job.salary_period, tags=list(job.tags), posted_at=job.posted_at,
+        title=job.title,
+        company=job.company,
+        location=job.location,
+        description=job.description,
+        url=job.url,
+        remote=job.remote,
+        employment_type=job.employment_type,
+        salary_min=job.salary_min,
+        salary_max=job.salary_max,
+        salary_currency=job.salary_currency,
+        salary_period=job.salary_period,
+        tags=list(job.tags),
+        posted_at=job.posted_at,
         content_hash=content_hash(text),
         row_hash=hashlib.sha256(normalized_content(event).encode()).hexdigest()[:32],
-        deleted_at=None, **common,  # type: ignore[arg-type]
-    )  # fmt: skip
+        deleted_at=None,
+        **common,  # type: ignore[arg-type]
+    )
     if with_features:
         with_signals(
             row, signals(job.title, job.company, job.location, job.remote, job.description)

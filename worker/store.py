@@ -19,11 +19,29 @@ from worker.rows import STAGE_COLUMNS as STAGE_COLUMNS
 from worker.rows import JobRow, StoredState
 
 CONTENT_COLUMNS = (
-    "title", "company", "location", "description", "url", "remote", "employment_type",
-    "salary_min", "salary_max", "salary_currency", "salary_period", "tags", "posted_at",
-    "content_hash", "row_hash", "company_key", "title_key", "location_key", "shingle_count",
-    "minhash", "lsh_bands", "signals_version",
-)  # fmt: skip
+    "title",
+    "company",
+    "location",
+    "description",
+    "url",
+    "remote",
+    "employment_type",
+    "salary_min",
+    "salary_max",
+    "salary_currency",
+    "salary_period",
+    "tags",
+    "posted_at",
+    "content_hash",
+    "row_hash",
+    "company_key",
+    "title_key",
+    "location_key",
+    "shingle_count",
+    "minhash",
+    "lsh_bands",
+    "signals_version",
+)
 
 
 def _content_update(column: str) -> str:
@@ -172,11 +190,15 @@ async def stored_states(
     )
     return {
         (r["source"], r["external_id"]): StoredState(
-            r["last_event_at"], r["last_event_id"], r["content_hash"], r["row_hash"],
-            r["deleted"], r["has_embedding"],
+            r["last_event_at"],
+            r["last_event_id"],
+            r["content_hash"],
+            r["row_hash"],
+            r["deleted"],
+            r["has_embedding"],
         )
         for r in rows
-    }  # fmt: skip
+    }
 
 
 async def cached_embeddings(conn: Conn, hashes: Sequence[str], model: str) -> dict[str, Vector]:

@@ -48,11 +48,18 @@ async def backfill_step(
         batch,
     )
     rows = [
-        Resigned((r["source"], r["external_id"]),
-                 signals(r["title"] or "", r["company"] or "", r["location"], r["remote"],
-                         r["description"] or ""))
+        Resigned(
+            (r["source"], r["external_id"]),
+            signals(
+                r["title"] or "",
+                r["company"] or "",
+                r["location"],
+                r["remote"],
+                r["description"] or "",
+            ),
+        )
         for r in records
-    ]  # fmt: skip
+    ]
     if not rows:
         return []
     async with conn.transaction():
@@ -65,12 +72,21 @@ async def backfill_step(
             WHERE source = $1 AND external_id = $2 AND deleted_at IS NULL
             """,
             [
-                (*r.identity, r.signals.company, r.signals.title, r.signals.place,
-                 r.signals.shingles, r.signals.minhash, list(r.signals.bands), SIGNALS_VERSION,
-                 decision.rows[r.identity].cluster_id, decision.rows[r.identity].linkage_id)
+                (
+                    *r.identity,
+                    r.signals.company,
+                    r.signals.title,
+                    r.signals.place,
+                    r.signals.shingles,
+                    r.signals.minhash,
+                    list(r.signals.bands),
+                    SIGNALS_VERSION,
+                    decision.rows[r.identity].cluster_id,
+                    decision.rows[r.identity].linkage_id,
+                )
                 for r in rows
             ],
-        )  # fmt: skip
+        )
         await store.set_clusters(conn, [(i, a.cluster_id, a.linkage_id) for i, a in decision.moved])
     return [r.identity for r in rows]
 

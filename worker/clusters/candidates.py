@@ -44,8 +44,14 @@ def _posting(record: Any) -> StoredPosting:
     source, external_id, company, title, place, shingles, minhash, bands, version, cid, lid = record
     found = None
     if version == SIGNALS_VERSION and company is not None:
-        found = Signals(company, title or "", place or "", shingles or 0, bytes(minhash or b""),
-                        tuple(bands or ()))  # fmt: skip
+        found = Signals(
+            company,
+            title or "",
+            place or "",
+            shingles or 0,
+            bytes(minhash or b""),
+            tuple(bands or ()),
+        )
     return StoredPosting((source, external_id), found, cid, lid)
 
 

@@ -114,10 +114,12 @@ def _settle(members: list[int], edges: set[tuple[int, int]], places: list[str]) 
             within = set(group)
             least = min(specificity(places[i]) for i in group)
             cut = {
-                (i, j) for i, j in kept
-                if i in within and places[i] != places[j]
+                (i, j)
+                for i, j in kept
+                if i in within
+                and places[i] != places[j]
                 and min(specificity(places[i]), specificity(places[j])) == least
-            }  # fmt: skip
+            }
             if not cut:  # never expected: then no link between different places stays
                 cut = {(i, j) for i, j in kept if i in within and places[i] != places[j]}
             kept -= cut

@@ -60,19 +60,67 @@ _POSTCODE = re.compile(
     r"|\b\d{4,6}\b"  # most others
 )
 _SEPARATORS = re.compile(r"\s*(?:,|;|/|\||\s[-–—·•]\s)\s*")
-_WORLDWIDE = frozenset(["anywhere", "worldwide", "global", "multiple locations", "various", "eu",
-                        "emea", "europe", "apac", "latam", "americas", "north america", "asia",
-                        "nordics", "dach", "benelux"])  # fmt: skip
+_WORLDWIDE = frozenset(
+    [
+        "anywhere",
+        "worldwide",
+        "global",
+        "multiple locations",
+        "various",
+        "eu",
+        "emea",
+        "europe",
+        "apac",
+        "latam",
+        "americas",
+        "north america",
+        "asia",
+        "nordics",
+        "dach",
+        "benelux",
+    ]
+)
 _COUNTRY_ALIASES = {
-    "usa": "US", "us": "US", "u s": "US", "u s a": "US", "united states of america": "US",
-    "america": "US", "uk": "GB", "u k": "GB", "great britain": "GB", "britain": "GB",
-    "england": "GB", "scotland": "GB", "wales": "GB", "deutschland": "DE", "espana": "ES",
-    "osterreich": "AT", "schweiz": "CH", "suisse": "CH", "italia": "IT", "nederland": "NL",
-    "the netherlands": "NL", "holland": "NL", "polska": "PL", "brasil": "BR", "belgique": "BE",
-    "belgie": "BE", "sverige": "SE", "danmark": "DK", "norge": "NO", "suomi": "FI",
-    "ceska republika": "CZ", "czechia": "CZ", "uae": "AE", "korea": "KR", "south korea": "KR",
-    "russia": "RU", "vietnam": "VN", "turkey": "TR", "turkiye": "TR",
-}  # fmt: skip
+    "usa": "US",
+    "us": "US",
+    "u s": "US",
+    "u s a": "US",
+    "united states of america": "US",
+    "america": "US",
+    "uk": "GB",
+    "u k": "GB",
+    "great britain": "GB",
+    "britain": "GB",
+    "england": "GB",
+    "scotland": "GB",
+    "wales": "GB",
+    "deutschland": "DE",
+    "espana": "ES",
+    "osterreich": "AT",
+    "schweiz": "CH",
+    "suisse": "CH",
+    "italia": "IT",
+    "nederland": "NL",
+    "the netherlands": "NL",
+    "holland": "NL",
+    "polska": "PL",
+    "brasil": "BR",
+    "belgique": "BE",
+    "belgie": "BE",
+    "sverige": "SE",
+    "danmark": "DK",
+    "norge": "NO",
+    "suomi": "FI",
+    "ceska republika": "CZ",
+    "czechia": "CZ",
+    "uae": "AE",
+    "korea": "KR",
+    "south korea": "KR",
+    "russia": "RU",
+    "vietnam": "VN",
+    "turkey": "TR",
+    "turkiye": "TR",
+}
 
 
 class City(NamedTuple):
@@ -118,10 +166,17 @@ def gazetteer() -> Gazetteer:
     try:
         CACHE.mkdir(parents=True, exist_ok=True)
         partial = cached.with_suffix(f".{os.getpid()}.tmp")
-        partial.write_bytes(marshal.dumps((
-            built.names, built.alternates,
-            built.countries, built.us_states, tuple(built.subdivisions),
-        )))  # fmt: skip
+        partial.write_bytes(
+            marshal.dumps(
+                (
+                    built.names,
+                    built.alternates,
+                    built.countries,
+                    built.us_states,
+                    tuple(built.subdivisions),
+                )
+            )
+        )
         partial.replace(cached)  # atomic: processes starting together read a whole file
     except OSError:
         pass  # a read-only home: built in memory each time
@@ -161,9 +216,13 @@ def _build() -> Gazetteer:
     for sub in pycountry.subdivisions:
         subdivisions.add((sub.country_code, _key(sub.code.split("-", 1)[1])))
         subdivisions.add((sub.country_code, _key(sub.name)))
-    return Gazetteer({k: tuple(v) for k, v in names.items()},
-                     {k: tuple(v) for k, v in alternates.items()},
-                     countries, states, frozenset(subdivisions))  # fmt: skip
+    return Gazetteer(
+        {k: tuple(v) for k, v in names.items()},
+        {k: tuple(v) for k, v in alternates.items()},
+        countries,
+        states,
+        frozenset(subdivisions),
+    )
 
 
 def strip_markers(location: str) -> str:

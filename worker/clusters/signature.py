@@ -100,9 +100,12 @@ def band_keys(company: str, place: str, signature: bytes) -> tuple[int, ...]:
     "company:city" (64-bit keys, signed as PostgreSQL's bigint)."""
     if len(signature) != SIGNATURE_BYTES:
         return ()
-    scope = np.uint64(int.from_bytes(
-        hashlib.blake2b(f"{company}:{city_of(place)}".encode(), digest_size=8).digest(), "little"
-    ))  # fmt: skip
+    scope = np.uint64(
+        int.from_bytes(
+            hashlib.blake2b(f"{company}:{city_of(place)}".encode(), digest_size=8).digest(),
+            "little",
+        )
+    )
     words = np.frombuffer(signature, "<u8", count=BANDS * ROWS // 2).reshape(BANDS, ROWS // 2)
     keys = (words[:, 0] * _BAND_MIX[0]) ^ (words[:, 1] * _BAND_MIX[1]) ^ _BAND_MIX[2] ^ scope
     keys ^= keys >> np.uint64(29)
@@ -124,5 +127,11 @@ def signals(
     if len(hashes) < MIN_SHINGLES:
         return Signals(company_name, title_key(title, own_place), place, len(hashes), b"", ())
     signature = minhash(hashes)
-    return Signals(company_name, title_key(title, own_place), place, len(hashes), signature,
-                   band_keys(company_name, place, signature))  # fmt: skip
+    return Signals(
+        company_name,
+        title_key(title, own_place),
+        place,
+        len(hashes),
+        signature,
+        band_keys(company_name, place, signature),
+    )

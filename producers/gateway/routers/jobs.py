@@ -52,11 +52,17 @@ def job_filters(
     tag: Annotated[list[str] | None, Query(max_length=20, description="Required tags.")] = None,
 ) -> SearchFilters:
     return SearchFilters(
-        remote=remote, location=location, salary_min=salary_min, salary_max=salary_max,
-        salary_currency=salary_currency, salary_period=salary_period,
-        employment_type=employment_type, source=source, posted_after=posted_after,
+        remote=remote,
+        location=location,
+        salary_min=salary_min,
+        salary_max=salary_max,
+        salary_currency=salary_currency,
+        salary_period=salary_period,
+        employment_type=employment_type,
+        source=source,
+        posted_after=posted_after,
         tags=tuple(tag or ()),
-    )  # fmt: skip
+    )
 
 
 Filters = Annotated[SearchFilters, Depends(job_filters)]
