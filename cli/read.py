@@ -59,7 +59,9 @@ def search(
     """Search active jobs: hybrid lexical + semantic ranking, with filters and pages."""
     import logging
     from datetime import datetime
+    from typing import get_args
 
+    from schemas.events import EmploymentType, Remote, SalaryPeriod
     from worker import store
     from worker.embedders import build_embedder
     from worker.read import MODES, SearchFilters
@@ -67,14 +69,11 @@ def search(
     from worker.search import search as run_search
     from worker.table_model import for_queries, read_table_embedding
 
-    choices = {
+    choices = {  # the vocabularies of the event contract
         "--mode": (mode, MODES),
-        "--remote": (remote, ("remote", "hybrid", "onsite")),
-        "--period": (period, ("hour", "day", "month", "year")),
-        "--employment-type": (
-            employment_type,
-            ("full_time", "part_time", "contract", "internship", "temporary"),
-        ),
+        "--remote": (remote, get_args(Remote)),
+        "--period": (period, get_args(SalaryPeriod)),
+        "--employment-type": (employment_type, get_args(EmploymentType)),
     }
     for flag, (value, allowed) in choices.items():
         if value is not None and value not in allowed:

@@ -19,6 +19,7 @@ from pydantic import AwareDatetime
 
 from producers.gateway.deps import Client, EmbedderDep, Pool, SettingsDep
 from producers.gateway.errors import ApiError
+from schemas.events import EmploymentType, Remote, SalaryPeriod
 from worker.api import (
     EXPORT_COLUMNS,
     Searched,
@@ -32,9 +33,6 @@ from worker.api import search as run_search
 
 router = APIRouter(tags=["jobs"])
 
-Remote = Literal["remote", "hybrid", "onsite"]
-EmploymentType = Literal["full_time", "part_time", "contract", "internship", "temporary"]
-Period = Literal["hour", "day", "month", "year"]
 Money = Annotated[Decimal | None, Query(ge=0, le=10**12)]
 MAX_OFFSET = 1_000
 
@@ -45,7 +43,7 @@ def job_filters(
     salary_min: Annotated[Money, Query(description="The range reaches at least this.")] = None,
     salary_max: Annotated[Money, Query(description="The range starts at most at this.")] = None,
     salary_currency: Annotated[str | None, Query(pattern="^[A-Z]{3}$")] = None,
-    salary_period: Period | None = None,
+    salary_period: SalaryPeriod | None = None,
     employment_type: EmploymentType | None = None,
     source: Annotated[str | None, Query(max_length=64)] = None,
     posted_after: AwareDatetime | None = None,
