@@ -58,13 +58,17 @@ def search(
 ) -> None:
     """Search active jobs: hybrid lexical + semantic ranking, with filters and pages."""
     import logging
+    import re
     from datetime import datetime
     from typing import get_args
 
-    from schemas.events import EmploymentType, Remote, SalaryPeriod
+    import asyncpg
+
+    from schemas.events import EmploymentType, Remote, SalaryPeriod, utc_representable
     from worker import store
     from worker.embedders import build_embedder
-    from worker.read import MODES, SearchFilters
+    from worker.errors import ConfigError
+    from worker.read import MODES, SearchFilters, has_jobs_table
     from worker.search import Searched, SemanticUnavailable
     from worker.search import search as run_search
     from worker.table_model import for_queries, read_table_embedding
@@ -86,6 +90,17 @@ def search(
             raise fail(f"--posted-after: not an ISO 8601 datetime: {posted_after!r}", 2) from None
         if when.tzinfo is None:
             raise fail("--posted-after needs an offset, e.g. 2026-03-01T00:00:00+00:00", 2)
+        try:
+            utc_representable(when)
+        except ValueError as exc:
+            raise fail(f"--posted-after: {exc}", 2) from None
+    for flag, amount in (("--salary-min", salary_min), ("--salary-max", salary_max)):
+        if amount is not None and not 0 <= amount <= 10**12:
+            raise fail(f"{flag} must be between 0 and 1000000000000", 2)
+    if salary_min is not None and salary_max is not None and salary_min > salary_max:
+        raise fail("--salary-min is above --salary-max", 2)
+    if currency is not None and not re.fullmatch("[A-Za-z]{3}", currency):
+        raise fail("--currency must be an ISO 4217 code, e.g. EUR", 2)
     settings = configured(("database",), database_url=database_url)
     url = settings.require_database()
     logging.disable(logging.WARNING)  # an embedder outage is the one `note:` line below
@@ -99,7 +114,7 @@ def search(
         employment_type=employment_type,
         source=source,
         posted_after=when,
-        tags=tuple(tag or ()),
+        tags=tuple(dict.fromkeys(t.lower() for t in tag or ())),
     )
     start = (page - 1) * limit if page is not None else offset
 
@@ -108,6 +123,8 @@ def search(
         embedder = None
         try:
             async with pool.acquire() as conn:  # queries embedded with the table's model
+                if not await has_jobs_table(conn):
+                    raise ConfigError("no jobs table in this database yet: start a worker first")
                 table = await read_table_embedding(conn)
                 embedder = build_embedder(for_queries(settings, table))
                 found = await run_search(
@@ -131,6 +148,8 @@ def search(
         semantic, found = run(find())
     except SemanticUnavailable as exc:  # 2: the configuration differs from the table's
         raise fail(str(exc), 1 if exc.code == "embedder_unavailable" else 2) from None
+    except asyncpg.PostgresError as exc:
+        raise fail(f"search failed in PostgreSQL: {type(exc).__name__}: {exc}") from None
     results = found.results
     if found.degraded:
         err.print(

@@ -9,13 +9,17 @@ from worker.embedders import Embedder, build_embedder
 from worker.endpoints import GracefulServer
 from worker.errors import ConfigError
 from worker.kafka_client import KafkaConnection, KafkaTarget, connection
+from worker.lexical import TermStats
 from worker.read import (
     EXPORT_COLUMNS,
     SearchFilters,
+    Snapshot,
+    cluster_page,
     export_rows,
     get_job,
     has_jobs_table,
     search_jobs,
+    search_page,
 )
 from worker.search import Searched, SemanticUnavailable, query_problem, search
 from worker.settings import Settings, load_settings
@@ -35,7 +39,10 @@ __all__ = [
     "Searched",
     "SemanticUnavailable",
     "Settings",
+    "Snapshot",
+    "TermStats",
     "build_embedder",
+    "cluster_page",
     "configure_tracing",
     "connect",
     "create_pool",
@@ -49,5 +56,6 @@ __all__ = [
     "read_table_embedding",
     "search",
     "search_jobs",
+    "search_page",
     "tracer_provider",
 ]

@@ -147,6 +147,18 @@ _HNSW = (
 )
 
 
+# Tags are matched case-insensitively: stored lower case (worker.rows.folded_tags); rows
+# stored before are folded once, under the migration lock.
+TAGS_SCHEME = "lower"
+_FOLD_TAGS = """
+UPDATE jobs SET tags = ARRAY(
+    SELECT t FROM (SELECT lower(t) AS t, min(n) AS n FROM unnest(tags) WITH ORDINALITY AS u(t, n)
+                   GROUP BY 1) AS f ORDER BY n)
+WHERE tags::text <> lower(tags::text)
+   OR cardinality(tags) <> (SELECT count(DISTINCT lower(t)) FROM unnest(tags) AS t)
+"""
+
+
 async def migrate(
     conn: Conn,
     model: str,
@@ -174,6 +186,7 @@ async def migrate(
             await conn.execute("ALTER TABLE jobs DROP COLUMN IF EXISTS search_tsv")
         await conn.execute(_SEARCH_DDL.format(cfg=search_config))
         await _cluster_schema(conn)
+        await _fold_tags(conn)
         await conn.execute(
             "INSERT INTO jobingest_meta (key, value) VALUES ('search_config', $1) "
             "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
@@ -241,6 +254,17 @@ async def migrate_clusters(conn: Conn) -> None:
         await conn.execute("SELECT pg_advisory_xact_lock($1)", MIGRATION_LOCK)
         await _lock_jobs_first(conn)
         await _cluster_schema(conn)
+
+
+async def _fold_tags(conn: Conn) -> None:
+    scheme = await conn.fetchval("SELECT value FROM jobingest_meta WHERE key = 'tags_scheme'")
+    if scheme != TAGS_SCHEME:
+        await conn.execute(_FOLD_TAGS)
+        await conn.execute(
+            "INSERT INTO jobingest_meta (key, value) VALUES ('tags_scheme', $1) "
+            "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+            TAGS_SCHEME,
+        )
 
 
 async def _cluster_schema(conn: Conn) -> None:

@@ -12,10 +12,19 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from functools import partial
 from typing import Any, Literal
 
 from worker.embedders import Embedder
+from worker.lexical import (
+    SCORED_ROWS,
+    LexicalQuery,
+    TermStats,
+    analyse,
+    rank_columns,
+    score_sql,
+    weight_columns,
+)
+from worker.ranking import LEXICAL_WINDOW, Candidate, merge, rare_limit
 from worker.store import Conn
 
 EXPORT_COLUMNS = (
@@ -71,11 +80,8 @@ class SearchFilters:
 
 Mode = Literal["hybrid", "semantic", "lexical"]
 MODES: tuple[Mode, ...] = ("hybrid", "semantic", "lexical")
-RRF_K = 60  # reciprocal rank fusion: score = sum over rankings of 1 / (RRF_K + rank)
-MIN_CANDIDATES = 50  # each ranking hands at least this many candidates to the fusion
 EXACT_SCAN_BELOW = 5_000  # estimated matching rows under which an exact scan is used
 MAX_SCAN_TUPLES = 200_000  # hnsw.max_scan_tuples for iterative index scans
-OR_CANDIDATES = 5_000  # matches of any query term ranked when the AND pass falls short
 
 
 def like_escape(text: str) -> str:
@@ -109,8 +115,8 @@ def filter_conditions(filters: SearchFilters, params: list[Any]) -> list[str]:
         add("source = {}", filters.source)
     if filters.posted_after is not None:
         add("posted_at >= {}", filters.posted_after)
-    if filters.tags:
-        add("tags @> {}::text[]", list(filters.tags))
+    if filters.tags:  # stored lower case (worker.store.folded_tags)
+        add("tags @> {}::text[]", [tag.lower() for tag in filters.tags])
     return conditions
 
 
@@ -163,167 +169,315 @@ async def _selective(conn: Conn, filters: SearchFilters) -> bool:
     return filters.any and await _estimated_rows(conn, filters) < EXACT_SCAN_BELOW
 
 
-async def _semantic(
-    conn: Conn, vector: Any, model: str, filters: SearchFilters, k: int, selective: bool
-) -> list[dict[str, Any]]:
-    """The ``k`` active jobs nearest to ``vector`` among those matching ``filters``, exactly in
-    distance order. Rule: with no filter, or a filter matching many rows, the HNSW index is
-    walked with an iterative scan (strict order) until ``k`` matches are found; when the
-    planner estimates fewer than EXACT_SCAN_BELOW matching rows, or the index scan comes back
-    short, the matching rows are scanned exactly (B-tree / GIN indexes find them)."""
+CLUSTER_KEY = "coalesce(cluster_id::text, source || ':' || external_id)"
+EF_SEARCH = 100  # hnsw.ef_search of every query (never grown with the page)
+STREAM_ROUNDS = 8  # reads of the nearest-postings stream per page at most
+ALSO_ON_SHOWN = 5  # copies named on a result; the rest are counted (cluster_members pages)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What a cursor pins so that every page is cut from the first page's ranking: the time
+    of the first page (jobs stored later are left out), the term statistics of its lexical
+    ranking and whether its semantic list came from an exact scan."""
+
+    as_of: datetime | None = None
+    stats: TermStats | None = None
+    exact_scan: bool | None = None
+
+
+@dataclass
+class Page:
+    results: list[dict[str, Any]]
+    more: bool  # the ranking goes on after this page
+    snapshot: Snapshot
+
+
+def _conditions(filters: SearchFilters, snapshot: Snapshot, params: list[Any]) -> str:
+    conditions = filter_conditions(filters, params)
+    if snapshot.as_of is not None:
+        params.append(snapshot.as_of)
+        conditions.append(f"created_at <= ${len(params)}")
+    return " AND ".join(conditions)
+
+
+async def _stream(
+    conn: Conn,
+    vector: Any,
+    model: str,
+    filters: SearchFilters,
+    snapshot: Snapshot,
+    count: int,
+    skip_clusters: set[str],
+) -> list[Candidate]:
+    """The next ``count`` nearest active postings matching ``filters``, leaving out the
+    clusters in ``skip_clusters``: the semantic list, read in order. Rule, decided once per
+    query (``snapshot.exact_scan``): with no filter or a filter matching many rows, the HNSW
+    index is walked with an iterative scan in strict order (``ef_search`` fixed); under a
+    selective filter the matching rows are scanned exactly, in (distance, source, id) order."""
     params: list[Any] = [vector, model]
-    conditions = filter_conditions(filters, params) + [
-        "embedding IS NOT NULL",
-        "embedding_model = $2",
+    where = _conditions(filters, snapshot, params)
+    where += " AND embedding IS NOT NULL AND embedding_model = $2"
+    if skip_clusters:
+        params.append(sorted(skip_clusters))
+        where += f" AND NOT ({CLUSTER_KEY} = ANY(${len(params)}::text[]))"
+    params.append(count)
+    columns = f"source, external_id, {CLUSTER_KEY} AS cluster, embedding <=> $1 AS distance"
+    if snapshot.exact_scan:
+        sql = (
+            f"WITH matching AS MATERIALIZED (SELECT {columns} FROM jobs WHERE {where}) "
+            f'SELECT * FROM matching ORDER BY distance, source COLLATE "C", external_id COLLATE "C" '
+            f"LIMIT ${len(params)}"
+        )
+        rows = await conn.fetch(sql, *params)
+    else:
+        sql = f"SELECT {columns} FROM jobs WHERE {where} ORDER BY embedding <=> $1 LIMIT ${len(params)}"
+        async with conn.transaction():
+            await conn.execute("SET LOCAL hnsw.iterative_scan = strict_order")
+            await conn.execute(f"SET LOCAL hnsw.max_scan_tuples = {MAX_SCAN_TUPLES}")
+            await conn.execute(f"SET LOCAL hnsw.ef_search = {EF_SEARCH}")
+            rows = await conn.fetch(sql, *params)
+    return [
+        Candidate(r["source"], r["external_id"], r["cluster"], 1.0 - float(r["distance"]))
+        for r in rows
     ]
-    where = " AND ".join(conditions)
-    params.append(k)
-    select = f"SELECT {RESULT_COLUMNS}, embedding <=> $1 AS distance"
-    exact = (  # only the columns a result needs: no description, no text vector
-        f"WITH matching AS MATERIALIZED (SELECT {RESULT_COLUMNS}, embedding <=> $1 AS distance "
-        f"FROM jobs WHERE {where}) SELECT * FROM matching "
-        f"ORDER BY distance, source, external_id LIMIT ${len(params)}"
-    )
-    indexed = f"{select} FROM jobs WHERE {where} ORDER BY embedding <=> $1 LIMIT ${len(params)}"
-    if selective:
-        return [dict(r) for r in await conn.fetch(exact, *params)]
-    async with conn.transaction():
-        await conn.execute("SET LOCAL hnsw.iterative_scan = strict_order")
-        await conn.execute(f"SET LOCAL hnsw.max_scan_tuples = {MAX_SCAN_TUPLES}")
-        await conn.execute(f"SET LOCAL hnsw.ef_search = {max(40, min(k, 1000))}")
-        rows = [dict(r) for r in await conn.fetch(indexed, *params)]
-    if len(rows) < k and filters.any:
-        rows = [dict(r) for r in await conn.fetch(exact, *params)]
-    return rows
 
 
-_LEXICAL = """
-WITH q AS (
-    SELECT coalesce(string_agg(quote_literal(lexeme), ' {op} '), '')::tsquery AS query,
-           coalesce(array_agg(lexeme), '{{}}') AS lexemes
-    FROM unnest(tsvector_to_array(to_tsvector($2::regconfig, $1))) AS lexeme
-), matches AS {materialized} (
-    SELECT source, external_id, search_tsv FROM jobs, q
-    WHERE search_tsv @@ q.query AND {where} {cap}
+_WINDOW = """
+WITH cand AS MATERIALIZED (
+    SELECT source, external_id, {cluster} AS cluster, {exact} AS exact, {ranks}
+    FROM jobs WHERE search_tsv @@ ${cand}::tsquery AND {where} {newest}
+), weighted AS MATERIALIZED (
+    SELECT source, external_id, cluster, exact, {weights} FROM cand
+), scored AS MATERIALIZED (
+    SELECT source, external_id, cluster, {score} AS lexical,
+           exact AND count(*) FILTER (WHERE exact) OVER () <= {rare} AS exact
+    FROM weighted
 ), top AS (
-    SELECT source, external_id, ts_rank_cd(search_tsv, q.query, 1) AS rank
-    FROM matches, q
-    ORDER BY rank DESC, source, external_id LIMIT ${limit}
+    SELECT * FROM scored
+    ORDER BY exact DESC, lexical DESC, source COLLATE "C", external_id COLLATE "C" LIMIT {window}
 )
-SELECT {columns}, top.rank,
-       ARRAY(SELECT unnest(tsvector_to_array(j.search_tsv)) INTERSECT
-             SELECT unnest(q.lexemes)) AS matched_terms
-FROM top JOIN jobs j USING (source, external_id), q
-ORDER BY top.rank DESC, source, external_id
+SELECT top.source, top.external_id, top.cluster, top.exact, top.lexical, {similarity}
+FROM top {join}
+ORDER BY top.exact DESC, top.lexical DESC, top.source COLLATE "C", top.external_id COLLATE "C"
 """
 
 
-async def _lexical(
-    conn: Conn, query: str, config: str, filters: SearchFilters, k: int, selective: bool
-) -> list[dict[str, Any]]:
-    """The ``k`` best full-text matches, ranked by cover density (more of the terms, closer
-    together, in heavier fields first). Jobs holding every term come first; only when they do
-    not fill ``k`` do jobs holding some of the terms follow, ranked among the first
-    OR_CANDIDATES such matches (so a fallback on common words never ranks half the table).
-    Under a selective filter the matching rows are read first, then searched."""
-    params: list[Any] = [query, config]
-    conditions = filter_conditions(filters, params)
-    params.append(k)
-    columns = result_columns("j")
-    where = " AND ".join(conditions)
-    found: list[dict[str, Any]] = []
-    for op in ("&", "|"):
-        sql = _LEXICAL.format(
-            op=op,
-            where=where,
-            limit=len(params),
-            columns=columns,
-            materialized="MATERIALIZED" if selective else "",
-            cap=f"LIMIT {OR_CANDIDATES}" if op == "|" and not selective else "",
+async def _window(
+    conn: Conn,
+    lexical: LexicalQuery,
+    vector: Any,
+    model: str,
+    filters: SearchFilters,
+    snapshot: Snapshot,
+) -> list[Candidate]:
+    """The lexical ranking: the best LEXICAL_WINDOW candidates by BM25, postings holding a
+    rare exact part of the query first; with ``vector``, their similarity too."""
+    if lexical.empty:
+        return []
+    params: list[Any] = [lexical.candidates]
+    exact = "false"
+    if lexical.exact:
+        params.append(lexical.exact)
+        exact = f"search_tsv @@ ${len(params)}::tsquery"
+    ranks = rank_columns(lexical, params)
+    where = _conditions(filters, snapshot, params)
+    similarity, join = "NULL::float8 AS similarity", ""
+    if vector is not None:  # as text: this connection need not have pgvector's codec
+        params += [vector_text(vector), model]
+        similarity = (
+            f"CASE WHEN j.embedding_model = ${len(params)} THEN "
+            f"1 - (j.embedding <=> ${len(params) - 1}::text::vector) END AS similarity"
         )
-        seen = {(r["source"], r["external_id"]) for r in found}
-        params[-1] = k + len(found)  # the OR pass finds the AND results again
-        found += [
-            dict(r)
-            for r in await conn.fetch(sql, *params)
-            if (r["source"], r["external_id"]) not in seen
-        ]
-        if len(found) >= k:
+        join = "JOIN jobs j USING (source, external_id)"
+    sql = _WINDOW.format(
+        cluster=CLUSTER_KEY,
+        exact=exact,
+        ranks=ranks,
+        cand=1,
+        where=where,
+        weights=weight_columns(lexical),
+        score=score_sql(lexical),
+        window=LEXICAL_WINDOW,
+        similarity=similarity,
+        join=join,
+        rare=rare_limit(lexical.stats.rows),
+        newest='ORDER BY posted_at DESC NULLS LAST, source COLLATE "C", external_id COLLATE "C" '
+        f"LIMIT {SCORED_ROWS}"
+        if lexical.common
+        else "",
+    )
+    rows = await conn.fetch(sql, *params)
+    return [
+        Candidate(
+            r["source"],
+            r["external_id"],
+            r["cluster"],
+            None if r["similarity"] is None else float(r["similarity"]),
+            float(r["lexical"]),
+            bool(r["exact"]),
+            position,
+        )
+        for position, r in enumerate(rows, start=1)
+    ]
+
+
+def vector_text(vector: Any) -> str:
+    """A vector in pgvector's text form (exact: every float32 written in full)."""
+    return "[" + ",".join(repr(float(x)) for x in vector) + "]"
+
+
+async def _exact_scan(conn: Conn, filters: SearchFilters, snapshot: Snapshot) -> bool:
+    if snapshot.exact_scan is not None:
+        return snapshot.exact_scan
+    return await _selective(conn, filters)
+
+
+async def search_page(
+    conn: Conn,
+    embedder: Embedder,
+    query: str,
+    filters: SearchFilters,
+    limit: int = 10,
+    *,
+    mode: Mode = "hybrid",
+    offset: int = 0,
+    config: str = "english",
+    lexical_conn: Conn | None = None,
+    snapshot: Snapshot | None = None,
+) -> Page:
+    """Active jobs for ``query`` under ``filters``: positions ``offset`` to ``offset + limit``
+    of one ranking (see ``worker.ranking``), one result per cluster of cross-posted copies
+    (the others counted and the first few named in ``also_on``). ``snapshot`` (from the first
+    page) keeps later pages on the first page's ranking while jobs arrive. With a second
+    connection (``lexical_conn``) hybrid search reads its two lists at the same time."""
+    snapshot = snapshot or Snapshot()
+    need = offset + limit + 1  # one more: whether the ranking goes on
+    vector = await embedder.embed_query(query) if mode in ("hybrid", "semantic") else None
+    lexical: LexicalQuery | None = None
+    if mode in ("hybrid", "lexical"):
+        lexical = await analyse(conn, query, config, snapshot.stats)
+    exact_scan = await _exact_scan(conn, filters, snapshot) if vector is not None else None
+    snapshot = Snapshot(snapshot.as_of, lexical.stats if lexical else None, exact_scan)
+    ideal = lexical.ideal() if lexical else 1.0
+
+    async def window_list() -> list[Candidate]:
+        if lexical is None:
+            return []
+        second = lexical_conn if lexical_conn is not None else conn
+        return await _window(second, lexical, vector, embedder.model, filters, snapshot)
+
+    async def first_read() -> list[Candidate]:
+        if vector is None:
+            return []
+        return await _stream(
+            conn,
+            vector,
+            embedder.model,
+            filters,
+            snapshot,
+            (limit if mode == "hybrid" else need) + 10,
+            set(),
+        )
+
+    if lexical_conn is not None and lexical is not None and vector is not None:
+        async with asyncio.TaskGroup() as both:  # the two lists at once, each on its connection
+            window_task, stream_task = (
+                both.create_task(window_list()),
+                both.create_task(first_read()),
+            )
+        window, stream = window_task.result(), stream_task.result()
+    else:
+        window, stream = await window_list(), await first_read()
+    asked = (limit if mode == "hybrid" else need) + 10
+    bound = stream[-1].similarity if vector is not None and len(stream) >= asked else None
+    merged = merge(window, stream, mode=mode, ideal=ideal, bound=bound)
+    for _ in range(STREAM_ROUNDS):  # read further until the page's positions are certain
+        if bound is None or len(merged.ranked) >= need:
             break
-    return found[:k]
+        asked = max(2 * asked, 2 * (need - len(merged.ranked)) + 10)
+        more = await _stream(
+            conn, vector, embedder.model, filters, snapshot, asked, merged.placed
+        )
+        stream += more
+        bound = more[-1].similarity if len(more) >= asked else None
+        merged = merge(window, stream, mode=mode, ideal=ideal, bound=bound)
+    if bound is not None and len(merged.ranked) < need:  # rounds spent: the best read so far
+        merged = merge(window, stream, mode=mode, ideal=ideal, bound=None)
+    chosen = merged.ranked[offset : offset + limit]
+    results = await _results(conn, chosen, lexical, mode)
+    await also_on(conn, results)
+    return Page(results, len(merged.ranked) > offset + limit, snapshot)
 
 
-def fuse(
-    semantic: list[dict[str, Any]], lexical: list[dict[str, Any]], k: int = RRF_K
+async def _results(
+    conn: Conn, chosen: list[tuple[float, Candidate]], lexical: LexicalQuery | None, mode: str
 ) -> list[dict[str, Any]]:
-    """Reciprocal rank fusion of two rankings; ties broken by (source, external_id)."""
-    fused: dict[tuple[str, str], dict[str, Any]] = {}
-    for ranking, name in ((semantic, "semantic"), (lexical, "lexical")):
-        for rank, row in enumerate(ranking, start=1):
-            key = (row["source"], row["external_id"])
-            entry = fused.setdefault(key, {**row, "score": 0.0})
-            entry["score"] += 1.0 / (k + rank)
-            entry[f"{name}_position"] = rank
-            entry.update({f: row[f] for f in ("distance", "rank", "matched_terms") if f in row})
-    return sorted(fused.values(), key=lambda r: (-r["score"], r["source"], r["external_id"]))
-
-
-def _explained(row: dict[str, Any], mode: str) -> dict[str, Any]:
-    """A result with why it matched: the semantic score, the lexical rank and terms."""
-    why: dict[str, Any] = {}
-    if row.get("distance") is not None:
-        why["semantic_score"] = round(1.0 - float(row.pop("distance")), 6)
-    else:
-        row.pop("distance", None)
-    if row.get("rank") is not None:
-        why["lexical_rank"] = round(float(row.pop("rank")), 6)
-        why["matched_terms"] = sorted(row.pop("matched_terms") or [])
-    else:
-        row.pop("rank", None)
-        row.pop("matched_terms", None)
-    for name in ("semantic_position", "lexical_position"):
-        if name in row:
-            why[name] = row.pop(name)
-    if mode == "semantic":
-        row["score"] = why.get("semantic_score", 0.0)
-    elif mode == "lexical":
-        row["score"] = why.get("lexical_rank", 0.0)
-    row["why"] = why
-    return row
-
-
-def collapse(ranked: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One result per cluster (its best-ranked member), in rank order."""
-    seen: set[str] = set()
-    kept = []
-    for row in ranked:
-        cluster = row.get("cluster_id") or f"{row['source']}:{row['external_id']}"
-        if cluster not in seen:
-            seen.add(cluster)
-            kept.append(row)
-    return kept
+    """The page's rows in ranking order, each with why it matched."""
+    if not chosen:
+        return []
+    terms = list(lexical.terms) if lexical else []
+    rows = await conn.fetch(
+        f"SELECT {RESULT_COLUMNS}, ARRAY(SELECT unnest(tsvector_to_array(search_tsv)) "
+        "INTERSECT SELECT unnest($3::text[])) AS matched_terms FROM jobs "
+        "WHERE (source, external_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))",
+        [c.source for _, c in chosen],
+        [c.external_id for _, c in chosen],
+        terms,
+    )
+    by_id = {(r["source"], r["external_id"]): dict(r) for r in rows}
+    results = []
+    for score, candidate in chosen:
+        row = by_id.get(candidate.ident)
+        if row is None:  # removed since its ranking was read
+            continue
+        why: dict[str, Any] = {}
+        if candidate.similarity is not None:
+            why["semantic_score"] = round(candidate.similarity, 6)
+        if candidate.lexical_position is not None:
+            why["lexical_score"] = round(candidate.lexical, 6)
+            why["lexical_position"] = candidate.lexical_position
+            why["matched_terms"] = sorted(row["matched_terms"] or [])
+        if candidate.exact:
+            why["exact"] = True
+        row.pop("matched_terms")
+        row["score"] = round(score, 6)
+        row["why"] = why
+        results.append(row)
+    return results
 
 
 async def also_on(conn: Conn, results: list[dict[str, Any]]) -> None:
-    """Name, on each result, the other active postings of its cluster (source, id, url)."""
-    clusters = [r["cluster_id"] for r in results if r.get("cluster_id")]
-    members = await cluster_members(conn, clusters) if clusters else {}
-    others = {
-        cluster: [
-            {"source": m["source"], "external_id": m["external_id"], "url": m["url"]} for m in found
-        ]
-        for cluster, found in members.items()
-    }
+    """Name, on each result, the first ALSO_ON_SHOWN other active postings of its cluster
+    (source, id, url) in ``also_on``, and count them all in ``also_on_count``
+    (:func:`cluster_members` pages through the rest)."""
+    clusters = sorted({r["cluster_id"] for r in results if r.get("cluster_id")})
+    shown: dict[str, list[dict[str, Any]]] = {}
+    counts: dict[str, int] = {}
+    if clusters:
+        for row in await conn.fetch(
+            "SELECT c.cluster_id, c.size, m.source, m.external_id, m.url FROM "
+            "(SELECT cluster_id, count(*) AS size FROM jobs WHERE cluster_id = ANY($1::uuid[]) "
+            " AND deleted_at IS NULL GROUP BY cluster_id) c, LATERAL (SELECT source, external_id, "
+            " url FROM jobs j WHERE j.cluster_id = c.cluster_id AND j.deleted_at IS NULL "
+            " ORDER BY source, external_id LIMIT $2) m",
+            clusters,
+            ALSO_ON_SHOWN + 1,
+        ):
+            cluster = str(row["cluster_id"])
+            counts[cluster] = int(row["size"])
+            shown.setdefault(cluster, []).append(
+                {"source": row["source"], "external_id": row["external_id"], "url": row["url"]}
+            )
     for result in results:
-        result["also_on"] = [
+        cluster = result.get("cluster_id") or ""
+        others = [
             o
-            for o in others.get(result.get("cluster_id") or "", [])
+            for o in shown.get(cluster, [])
             if (o["source"], o["external_id"]) != (result["source"], result["external_id"])
         ]
-
-
-async def _no_ranking() -> list[dict[str, Any]]:
-    return []
+        result["also_on"] = others[:ALSO_ON_SHOWN]
+        result["also_on_count"] = max(0, counts.get(cluster, 1) - 1)
 
 
 async def search_jobs(
@@ -338,49 +492,24 @@ async def search_jobs(
     config: str = "english",
     lexical_conn: Conn | None = None,
 ) -> list[dict[str, Any]]:
-    """Active jobs for ``query`` under ``filters``, best first, ``limit`` from ``offset``, one
-    per cluster of cross-posted copies (the others listed in ``also_on``). With a second
-    connection (``lexical_conn``) hybrid search runs its two rankings at the same time.
-
-    ``semantic``: nearest by cosine distance (full pages under any filter, see
-    :func:`_semantic`); ``lexical``: PostgreSQL full text; ``hybrid`` (default): both
-    rankings fused by reciprocal rank fusion. Rows whose embedding is pending are found by
-    lexical search only. Each result says why it matched (``why``)."""
-    need = offset + limit
-    candidates = max(need * 2, MIN_CANDIDATES) if mode == "hybrid" else need * 2
-    vector = await embedder.embed_query(query) if mode in ("hybrid", "semantic") else None
-    selective = await _selective(conn, filters)  # one estimate for both rankings, every round
-    for _ in range(4):  # more candidates while collapsing copies leaves the page short
-        near = (
-            partial(_semantic, conn, vector, embedder.model, filters, candidates, selective)
-            if vector is not None
-            else _no_ranking
-        )
-        second = lexical_conn if mode == "hybrid" and lexical_conn is not None else conn
-        terms = (
-            partial(_lexical, second, query, config, filters, candidates, selective)
-            if mode in ("hybrid", "lexical")
-            else _no_ranking
-        )
-        if second is conn:
-            semantic, lexical = await near(), await terms()
-        else:  # the two rankings at once, each on its connection
-            async with asyncio.TaskGroup() as both:
-                near_task, terms_task = both.create_task(near()), both.create_task(terms())
-            semantic, lexical = near_task.result(), terms_task.result()
-        ranked = fuse(semantic, lexical) if mode == "hybrid" else (semantic or lexical)
-        unique = collapse(ranked)
-        exhausted = len(semantic) < candidates and len(lexical) < candidates
-        if len(unique) >= need or exhausted:
-            break
-        candidates *= 4
-    page = [_explained(row, mode) for row in unique[offset:need]]
-    await also_on(conn, page)
-    return page
+    """The results of :func:`search_page` alone."""
+    page = await search_page(
+        conn,
+        embedder,
+        query,
+        filters,
+        limit,
+        mode=mode,
+        offset=offset,
+        config=config,
+        lexical_conn=lexical_conn,
+    )
+    return page.results
 
 
 async def get_job(conn: Conn, source: str, external_id: str) -> dict[str, Any] | None:
-    """One job, removed or not, with whether it is searchable yet."""
+    """One job, removed or not, with whether it is searchable yet and its cluster (its size
+    and the first CLUSTER_SHOWN members; :func:`cluster_page` pages through the rest)."""
     row = await conn.fetchrow(
         f"SELECT {', '.join(EXPORT_COLUMNS)}, deleted_at, embedding IS NOT NULL AS searchable, "
         "cluster_id::text AS cluster_id FROM jobs WHERE source = $1 AND external_id = $2",
@@ -391,9 +520,33 @@ async def get_job(conn: Conn, source: str, external_id: str) -> dict[str, Any] |
         return None
     job = dict(row)
     cluster = job.pop("cluster_id")
-    members = await cluster_members(conn, [cluster]) if cluster else {}
-    job["cluster"] = {"id": cluster, "members": members.get(cluster, [])} if cluster else None
+    job["cluster"] = None
+    if cluster:
+        size, members = await cluster_page(conn, cluster, 0, CLUSTER_SHOWN)
+        job["cluster"] = {"id": cluster, "size": size, "members": members}
     return job
+
+
+CLUSTER_SHOWN = 20
+
+
+async def cluster_page(
+    conn: Conn, cluster: str, offset: int, limit: int
+) -> tuple[int, list[dict[str, Any]]]:
+    """How many active postings one cluster has, and ``limit`` of them from ``offset`` (by
+    source and id)."""
+    size = await conn.fetchval(
+        "SELECT count(*) FROM jobs WHERE cluster_id = $1::uuid AND deleted_at IS NULL", cluster
+    )
+    rows = await conn.fetch(
+        "SELECT source, external_id, title, company, location, url FROM jobs "
+        "WHERE cluster_id = $1::uuid AND deleted_at IS NULL ORDER BY source, external_id "
+        "OFFSET $2 LIMIT $3",
+        cluster,
+        offset,
+        limit,
+    )
+    return int(size), [dict(r) for r in rows]
 
 
 async def cluster_members(conn: Conn, clusters: list[str]) -> dict[str, list[dict[str, Any]]]:

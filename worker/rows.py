@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from datetime import datetime
 from decimal import Decimal
@@ -136,7 +137,7 @@ def job_row(event: AnyJobEvent, max_chars: int, with_features: bool = True) -> t
         salary_max=job.salary_max,
         salary_currency=job.salary_currency,
         salary_period=job.salary_period,
-        tags=list(job.tags),
+        tags=folded_tags(job.tags),
         posted_at=job.posted_at,
         content_hash=content_hash(text),
         row_hash=hashlib.sha256(normalized_content(event).encode()).hexdigest()[:32],
@@ -148,6 +149,11 @@ def job_row(event: AnyJobEvent, max_chars: int, with_features: bool = True) -> t
             row, signals(job.title, job.company, job.location, job.remote, job.description)
         )
     return row, text
+
+
+def folded_tags(tags: Iterable[str]) -> list[str]:
+    """Tags as stored and filtered by: lower case, each once, in their first order."""
+    return list(dict.fromkeys(tag.lower() for tag in tags))
 
 
 def with_signals(row: JobRow, found: Signals) -> JobRow:

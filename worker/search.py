@@ -5,7 +5,7 @@ never waited for longer than ``JOBINGEST_EMBEDDER_WAIT_S``. When it cannot be (t
 away, slow or refuses us; the search is configured with another model than the table's),
 hybrid search answers from its lexical ranking and says so (:attr:`Searched.degraded`), and
 semantic search refuses with :class:`SemanticUnavailable` naming the embedder. Lexical search
-never needs the embedder. The ranking itself is :func:`worker.read.search_jobs`.
+never needs the embedder. The ranking itself is :func:`worker.read.search_page`.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any
 
 from worker.embedders import Embedder, Vector, budget
 from worker.errors import JobingestError
-from worker.read import Mode, SearchFilters, search_jobs
+from worker.read import Mode, Page, SearchFilters, Snapshot, search_page
 from worker.store import Conn
 from worker.table_model import mismatch, read_table_embedding
 
@@ -42,8 +42,14 @@ class SemanticUnavailable(JobingestError):
 @dataclass
 class Searched:
     results: list[dict[str, Any]]
+    more: bool = False  # the ranking goes on after this page
+    snapshot: Snapshot | None = None  # what the next page's cursor pins
     degraded: str | None = None  # UNAVAILABLE or MISMATCH: answered from the lexical ranking
     reason: str | None = None  # why, in one line
+
+    @classmethod
+    def of(cls, page: Page, degraded: str | None = None, reason: str | None = None) -> Searched:
+        return cls(page.results, page.more, page.snapshot, degraded, reason)
 
 
 class _Embedded:
@@ -86,10 +92,10 @@ async def search(
     wait_s: float = 2.0,
     **options: Any,
 ) -> Searched:
-    """:func:`worker.read.search_jobs` (``options`` passed on), degrading as the module says."""
+    """:func:`worker.read.search_page` (``options`` passed on), degrading as the module says."""
     if mode == "lexical":
-        return Searched(
-            await search_jobs(conn, embedder, query, filters, limit, mode=mode, **options)
+        return Searched.of(
+            await search_page(conn, embedder, query, filters, limit, mode=mode, **options)
         )
     kind, reason = MISMATCH, await query_problem(conn, embedder)
     if reason is None:
@@ -100,9 +106,9 @@ async def search(
     if reason is not None:
         if mode == "semantic":
             raise SemanticUnavailable(kind, reason, embedder_name(embedder))
-        lexical = await search_jobs(
+        lexical = await search_page(
             conn, embedder, query, filters, limit, mode="lexical", **options
         )
-        return Searched(lexical, kind, reason)
+        return Searched.of(lexical, kind, reason)
     known = _Embedded(embedder, vector)
-    return Searched(await search_jobs(conn, known, query, filters, limit, mode=mode, **options))
+    return Searched.of(await search_page(conn, known, query, filters, limit, mode=mode, **options))

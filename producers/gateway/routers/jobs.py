@@ -3,28 +3,41 @@
 from __future__ import annotations
 
 import base64
+import binascii
 import csv
 import hashlib
 import io
 import json
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 import asyncpg
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, StreamingResponse
-from pydantic import AwareDatetime
 
 from producers.gateway.deps import Client, EmbedderDep, Pool, SettingsDep
 from producers.gateway.errors import ApiError
-from schemas.events import EmploymentType, Remote, SalaryPeriod
+from schemas.events import (
+    MAX_TAGS,
+    EmploymentType,
+    Remote,
+    SalaryPeriod,
+    Source,
+    Tag,
+    Timestamp,
+)
 from worker.api import (
     EXPORT_COLUMNS,
     Searched,
     SearchFilters,
     SemanticUnavailable,
+    Snapshot,
+    TermStats,
+    cluster_page,
     export_rows,
     get_job,
     has_jobs_table,
@@ -35,6 +48,39 @@ router = APIRouter(tags=["jobs"])
 
 Money = Annotated[Decimal | None, Query(ge=0, le=10**12)]
 MAX_OFFSET = 1_000
+MAX_CURSOR_CHARS = 4_000
+FILTER_PARAMS = (
+    "remote",
+    "location",
+    "salary_min",
+    "salary_max",
+    "salary_currency",
+    "salary_period",
+    "employment_type",
+    "source",
+    "posted_after",
+    "tag",
+)
+SEARCH_PARAMS = frozenset({"q", "mode", "limit", "cursor", *FILTER_PARAMS})
+EXPORT_PARAMS = frozenset({"q", "mode", *FILTER_PARAMS})
+
+
+def only(request: Request, accepted: frozenset[str]) -> None:
+    """A parameter this route does not take is refused, not silently ignored."""
+    unknown = sorted({name for name in request.query_params if name not in accepted})
+    if unknown:
+        raise ApiError(
+            422,
+            "invalid_request",
+            f"not a parameter of this route: {', '.join(unknown)}",
+            errors=[
+                {
+                    "loc": f"query.{n}",
+                    "msg": "unknown parameter; accepted: " + ", ".join(sorted(accepted)),
+                }
+                for n in unknown
+            ],
+        )
 
 
 def job_filters(
@@ -45,10 +91,21 @@ def job_filters(
     salary_currency: Annotated[str | None, Query(pattern="^[A-Z]{3}$")] = None,
     salary_period: SalaryPeriod | None = None,
     employment_type: EmploymentType | None = None,
-    source: Annotated[str | None, Query(max_length=64)] = None,
-    posted_after: AwareDatetime | None = None,
-    tag: Annotated[list[str] | None, Query(max_length=20, description="Required tags.")] = None,
+    source: Source | None = None,
+    posted_after: Annotated[
+        Timestamp | None, Query(description="ISO 8601 with an offset, years 1-9999 in UTC.")
+    ] = None,
+    tag: Annotated[
+        list[Tag] | None, Query(max_length=MAX_TAGS, description="Required tags (any case).")
+    ] = None,
 ) -> SearchFilters:
+    if salary_min is not None and salary_max is not None and salary_min > salary_max:
+        raise ApiError(
+            422,
+            "invalid_request",
+            "salary_min is above salary_max",
+            errors=[{"loc": "query.salary_min", "msg": "must not exceed salary_max"}],
+        )
     return SearchFilters(
         remote=remote,
         location=location,
@@ -59,7 +116,7 @@ def job_filters(
         employment_type=employment_type,
         source=source,
         posted_after=posted_after,
-        tags=tuple(tag or ()),
+        tags=tuple(dict.fromkeys(t.lower() for t in tag or ())),
     )
 
 
@@ -70,21 +127,44 @@ def _fingerprint(q: str, mode: str, filters: SearchFilters, limit: int) -> str:
     return hashlib.sha256(repr((q, mode, filters, limit)).encode()).hexdigest()[:12]
 
 
-def encode_cursor(offset: int, fingerprint: str) -> str:
-    return base64.urlsafe_b64encode(f"{offset}:{fingerprint}".encode()).decode().rstrip("=")
+def encode_cursor(offset: int, fingerprint: str, snapshot: Snapshot) -> str:
+    """A cursor: the next position, the search it belongs to and the first page's snapshot
+    (its time, the lexical statistics and the semantic list's scan)."""
+    data = {
+        "o": offset,
+        "f": fingerprint,
+        "t": snapshot.as_of.isoformat() if snapshot.as_of else None,
+        "s": snapshot.stats.as_json() if snapshot.stats else None,
+        "x": snapshot.exact_scan,
+    }
+    text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str, fingerprint: str) -> int:
-    """The offset a cursor stands for; it only continues the search that issued it."""
+def decode_cursor(cursor: str, fingerprint: str) -> tuple[int, Snapshot]:
+    """The position and snapshot a cursor stands for; it only continues the search that
+    issued it."""
+    invalid = ApiError(422, "invalid_cursor", "the cursor is not one this API issued")
     try:
-        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        offset, issued_for = text.split(":", 1)
-        value = int(offset)
-    except (ValueError, UnicodeDecodeError):
-        raise ApiError(422, "invalid_cursor", "the cursor is not one this API issued") from None
-    if issued_for != fingerprint or not 0 <= value <= MAX_OFFSET:
+        data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        offset, issued_for = data["o"], data["f"]
+        as_of = datetime.fromisoformat(data["t"]) if data["t"] is not None else None
+        stats = TermStats.from_json(data["s"]) if data["s"] is not None else None
+        exact_scan = data["x"]
+    except (ValueError, TypeError, KeyError, UnicodeDecodeError, binascii.Error):
+        raise invalid from None
+    if issued_for != fingerprint:
         raise ApiError(422, "invalid_cursor", "the cursor belongs to another search")
-    return value
+    valid = (
+        isinstance(offset, int)
+        and 0 <= offset <= MAX_OFFSET
+        and (as_of is None or as_of.tzinfo is not None)
+        and (data["s"] is None or stats is not None)
+        and exact_scan in (None, True, False)
+    )
+    if not valid:
+        raise invalid
+    return offset, Snapshot(as_of, stats, exact_scan)
 
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -113,16 +193,14 @@ async def require_jobs_table(conn: Any) -> None:
 
 @asynccontextmanager
 async def spare_connection(pool: asyncpg.Pool, wanted: bool) -> AsyncIterator[Any]:
-    """A second connection when one is free right now, else None (never waited for: requests
-    holding one connection each must not wait on each other for a second)."""
-    if not wanted:
+    """A second connection when one is idle right now, else None (never waited for: requests
+    holding one connection each must not wait on each other for a second). Checking and
+    taking happen without yielding to the event loop, so no other request takes it between;
+    no timeout is given to ``acquire``, since asyncpg would reuse it for the reset on release."""
+    if not wanted or pool.get_idle_size() == 0:
         yield None
         return
-    try:
-        conn = await pool.acquire(timeout=0.005)
-    except TimeoutError:
-        yield None
-        return
+    conn = await pool.acquire()
     try:
         yield conn
     finally:
@@ -131,6 +209,7 @@ async def spare_connection(pool: asyncpg.Pool, wanted: bool) -> AsyncIterator[An
 
 @router.get("/v1/jobs/search", summary="Search active jobs: hybrid, semantic or lexical")
 async def search(
+    request: Request,
     who: Client,
     pool: Pool,
     embedder: EmbedderDep,
@@ -140,31 +219,36 @@ async def search(
     mode: Literal["hybrid", "semantic", "lexical"] = "hybrid",
     limit: Annotated[int, Query(ge=1, le=100)] = 10,
     cursor: Annotated[
-        str | None, Query(max_length=200, description="next_cursor of a page.")
+        str | None, Query(max_length=MAX_CURSOR_CHARS, description="next_cursor of a page.")
     ] = None,
 ) -> JSONResponse:
-    """Results carry ``why`` (semantic score, matched terms); ``next_cursor`` continues."""
+    """Results carry ``why`` (semantic score, lexical score, matched terms); ``next_cursor``
+    continues the same ranking (see the README: what a cursor promises)."""
+    only(request, SEARCH_PARAMS)
     fingerprint = _fingerprint(q, mode, filters, limit)
-    offset = decode_cursor(cursor, fingerprint) if cursor else 0
+    offset, snapshot = decode_cursor(cursor, fingerprint) if cursor else (0, Snapshot())
     async with pool.acquire() as conn, spare_connection(pool, mode == "hybrid") as second:
         await require_jobs_table(conn)
+        if snapshot.as_of is None:
+            snapshot = Snapshot(await conn.fetchval("SELECT now()"))
         found = await _search(
             conn,
             embedder,
             q,
             filters,
-            limit + 1,
+            limit,
             mode=mode,
             offset=offset,
             config=settings.search_config,
             lexical_conn=second,
+            snapshot=snapshot,
             wait_s=settings.embedder_wait_s,
         )
-    rows = found.results
-    more = len(rows) > limit and offset + limit <= MAX_OFFSET
+    more = found.more and offset + limit <= MAX_OFFSET
+    pinned = found.snapshot or snapshot
     body: dict[str, Any] = {
-        "results": rows[:limit],
-        "next_cursor": encode_cursor(offset + limit, fingerprint) if more else None,
+        "results": found.results,
+        "next_cursor": encode_cursor(offset + limit, fingerprint, pinned) if more else None,
     }
     if found.degraded:  # answered from the lexical ranking alone
         body |= {"degraded": found.degraded, "degraded_reason": found.reason}
@@ -181,8 +265,47 @@ async def _search(*args: Any, **kwargs: Any) -> Searched:
         ) from None
 
 
+@router.get(
+    "/v1/clusters/{cluster_id}/members", summary="The active postings of one cluster, paged"
+)
+async def members(
+    who: Client,
+    pool: Pool,
+    cluster_id: uuid.UUID,
+    offset: Annotated[int, Query(ge=0, le=10**6)] = 0,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> JSONResponse:
+    async with pool.acquire() as conn:
+        await require_jobs_table(conn)
+        count, found = await cluster_page(conn, str(cluster_id), offset, limit)
+    return as_json(
+        {
+            "cluster_id": str(cluster_id),
+            "count": count,
+            "members": found,
+            "next_offset": offset + limit if offset + limit < count else None,
+        }
+    )
+
+
 @router.get("/v1/jobs/export.csv", summary="Active jobs as CSV, streamed")
-async def export(who: Client, pool: Pool, filters: Filters) -> StreamingResponse:
+async def export(
+    request: Request,
+    who: Client,
+    pool: Pool,
+    embedder: EmbedderDep,
+    settings: SettingsDep,
+    filters: Filters,
+    q: Annotated[
+        str | None,
+        Query(min_length=1, max_length=500, description="Export the search's ranking instead."),
+    ] = None,
+    mode: Literal["hybrid", "semantic", "lexical"] = "hybrid",
+) -> StreamingResponse:
+    """Every active job matching the filters (by source and id), or with ``q`` the search's
+    ranking (one row per cluster, at most MAX_EXPORT_RANKED rows) — the same parameters as
+    search, except paging; any other parameter is refused."""
+    only(request, EXPORT_PARAMS)
     conn = await pool.acquire()
     transaction = conn.transaction()
     started = False
@@ -190,7 +313,20 @@ async def export(who: Client, pool: Pool, filters: Filters) -> StreamingResponse
         await require_jobs_table(conn)
         await transaction.start()
         started = True
-        rows = export_rows(conn, filters)
+        if q is not None:
+            found = await _search(
+                conn,
+                embedder,
+                q,
+                filters,
+                MAX_EXPORT_RANKED,
+                mode=mode,
+                config=settings.search_config,
+                wait_s=settings.embedder_wait_s,
+            )
+            rows: AsyncIterator[tuple[Any, ...]] = _ranked_rows(found.results)
+        else:
+            rows = export_rows(conn, filters)
         first = await anext(rows, None)  # the query runs before the 200 is sent
     except BaseException:
         if started:
@@ -217,6 +353,14 @@ async def export(who: Client, pool: Pool, filters: Filters) -> StreamingResponse
             await pool.release(conn)
 
     return StreamingResponse(body(), media_type="text/csv")
+
+
+MAX_EXPORT_RANKED = 1_000
+
+
+async def _ranked_rows(results: list[dict[str, Any]]) -> AsyncIterator[tuple[Any, ...]]:
+    for result in results:
+        yield tuple(result.get(column) for column in EXPORT_COLUMNS)
 
 
 @router.get("/v1/jobs/{source}/{external_id:path}", summary="One job (ids may contain '/')")
