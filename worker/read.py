@@ -396,9 +396,7 @@ async def search_page(
         if bound is None or len(merged.ranked) >= need:
             break
         asked = max(2 * asked, 2 * (need - len(merged.ranked)) + 10)
-        more = await _stream(
-            conn, vector, embedder.model, filters, snapshot, asked, merged.placed
-        )
+        more = await _stream(conn, vector, embedder.model, filters, snapshot, asked, merged.placed)
         stream += more
         bound = more[-1].similarity if len(more) >= asked else None
         merged = merge(window, stream, mode=mode, ideal=ideal, bound=bound)
