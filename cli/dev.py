@@ -129,13 +129,22 @@ def bench_search(
     output: Annotated[Path, typer.Option(help="Where search.json and search.md go.")] = Path(
         "bench-results"
     ),
+    eval_set: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="current | heldout (repeatable; default: both)."),
+    ] = None,
 ) -> None:
-    """Search relevance (nDCG@10, recall@10, MRR per mode) and latency at scale."""
+    """Search relevance per mode beside reference BM25 and BM25 + semantic (nDCG@10, R@5,
+    R@10, MRR; English, non-English, identifier queries) on the generated and the held-out
+    sets, and latency at scale on pages 1 and 30."""
     from devtools.bench.search_run import run_search_bench
     from worker.settings import DEFAULT_MODELS
 
     models = model or [DEFAULT_MODELS["local"]]
-    raise typer.Exit(run_search_bench(postings, models, latency_rows, output))
+    sets = tuple(eval_set or ("current", "heldout"))
+    if not set(sets) <= {"current", "heldout"}:
+        raise fail("--set must be current or heldout", 2)
+    raise typer.Exit(run_search_bench(postings, models, latency_rows, output, sets))
 
 
 @bench_app.command("embedder-outage")

@@ -542,3 +542,66 @@ async def test_the_gateway_logs_start_stop_and_one_access_line_per_request(
     assert len(requests) == 4 + 1  # the four calls and the readiness probe's /healthz
     for secret in (KEY, "wrong-key", key_digest(KEY), secret_title, "private query", "no/such"):
         assert secret not in text
+
+
+async def test_search_and_export_validate_like_the_contract_and_rank_as_one(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """Filters the contract would refuse are 422 (never 500) on search and export; tags match
+    in any case; an exact reference code comes first; the export with ``q`` is the search's
+    ranking; hybrid search from eight clients at once on a pool of two never fails."""
+    events = [job_event(f"se{i}", title=f"Software Engineer {i}", company=f"Firm {i}",
+                        description="Build services with Python and Kafka for our platform.",
+                        tags=["Python"] if i % 2 else ["go"], remote=["remote", "onsite"][i % 2])
+              for i in range(40)]  # fmt: skip
+    events.append(job_event("req", title="Platform Engineer", company="Ref Co",
+                            description="Build services. Requisition REQ-2024-0815, apply now."))  # fmt: skip
+    gw = Gateway(settings, tmp_path / "gateway.log", JOBINGEST_DB_POOL_SIZE="2", JOBINGEST_WRITE_LANES="1",
+                 JOBINGEST_GATEWAY_RATE_PER_S="1000", JOBINGEST_GATEWAY_BURST="1000")  # fmt: skip
+    try:
+        await gw.ready()
+        async with httpx.AsyncClient(base_url=gw.url, headers=HEADERS, timeout=60) as http:
+            assert (await http.post("/v1/events", json=events)).status_code == 202
+            async with running_worker(settings) as runtime:
+                await wait_until(lambda: handled_at_least(runtime, len(events)), what="ingested")
+            refused = [
+                {"q": "engineer", "posted_after": "0001-01-01T00:00:00+01:00"},
+                {"q": "engineer", "posted_after": "9999-12-31T23:59:59-01:00"},
+                {"q": "engineer", "posted_after": "2026-01-01T00:00:00"},
+                {"q": "engineer", "salary_min": "90000", "salary_max": "10"},
+                {"q": "engineer", "tag": ["x" * 200]},
+                {"q": "engineer", "sort": "newest"},
+                {"q": "engineer", "source": "nowhere"},
+            ]
+            for params in refused:
+                for route in ("/v1/jobs/search", "/v1/jobs/export.csv"):
+                    answer = await http.get(route, params=params)
+                    assert answer.status_code == 422, (route, params, answer.text)
+                    assert answer.json()["request_id"]
+            tagged = await http.get("/v1/jobs/search", params={"q": "engineer", "tag": "PYTHON",
+                                                               "limit": 50, "mode": "lexical"})  # fmt: skip
+            assert (
+                len(tagged.json()["results"]) == 21
+            )  # 20 and the reference posting (default tags)
+            code = await http.get("/v1/jobs/search", params={"q": "REQ-2024-0815"})
+            assert code.json()["results"][0]["external_id"] == "req"
+            params = {"q": "software engineer python", "remote": "remote", "mode": "hybrid"}
+            ranked = (await http.get("/v1/jobs/search", params={**params, "limit": 100})).json()
+            exported = await http.get("/v1/jobs/export.csv", params=params)
+            assert exported.status_code == 200
+            rows = list(csv.DictReader(io.StringIO(exported.text)))
+            assert [r["external_id"] for r in rows] == [r["external_id"] for r in ranked["results"]]
+            assert rows and all(r["remote"] == "remote" for r in rows)
+
+            async def client(n: int) -> list[int]:
+                return [
+                    (
+                        await http.get("/v1/jobs/search", params={"q": f"engineer {n} {i}"})
+                    ).status_code
+                    for i in range(25)
+                ]
+
+            statuses = await asyncio.gather(*(client(n) for n in range(8)))
+            assert {s for found in statuses for s in found} == {200}
+    finally:
+        gw.stop()

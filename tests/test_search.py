@@ -248,3 +248,40 @@ async def test_cli_search_filters_modes_and_pages(database: str, db: asyncpg.Con
     lexical = cli("python", "--mode", "lexical", "--limit", "3")
     assert all("python" in r["why"]["matched_terms"] for r in lexical)
     _ = datetime.now(UTC)
+
+
+def test_cli_search_refuses_filters_the_contract_would_in_one_line(database: str) -> None:
+    cases = [
+        ["--posted-after", "0001-01-01T00:00:00+01:00"],
+        ["--posted-after", "9999-12-31T23:59:59-01:00"],
+        ["--salary-min", "90000", "--salary-max", "10"],
+        ["--salary-min", "-5"],
+        ["--currency", "EURO"],
+    ]
+    for flags in cases:
+        proc = subprocess.run(
+            [sys.executable, "-m", "cli", "search", "engineer", *flags, "--database-url", database],
+            capture_output=True, text=True, cwd=ROOT, timeout=60,
+        )  # fmt: skip
+        assert proc.returncode == 2, (flags, proc.stderr)
+        assert "Traceback" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+    empty = subprocess.run(
+        [sys.executable, "-m", "cli", "search", "engineer", "--database-url", database],
+        capture_output=True, text=True, cwd=ROOT, timeout=60,
+    )  # fmt: skip
+    assert empty.returncode == 2 and "no jobs table" in empty.stderr, empty.stderr
+
+
+async def test_tags_match_in_any_case_and_stored_rows_are_folded(db: asyncpg.Connection) -> None:
+    embedder = HashEmbedder("hash-v1", DIMS)
+    await migrate(db, embedder.model, DIMS)
+    await load(db, [job_event("t1", tags=["Python", "PYTHON", "Go"])], embedder)
+    assert await db.fetchval("SELECT tags FROM jobs") == ["python", "go"]
+    # a table written before tags were folded
+    await db.execute("UPDATE jobs SET tags = '{Python,Go,GO}'")
+    await db.execute("DELETE FROM jobingest_meta WHERE key = 'tags_scheme'")
+    await migrate(db, embedder.model, DIMS)
+    assert await db.fetchval("SELECT tags FROM jobs") == ["python", "go"]
+    for tags in (("PYTHON",), ("python", "Go")):
+        found = await search_jobs(db, embedder, "engineer", SearchFilters(tags=tags), 5)
+        assert [r["external_id"] for r in found] == ["t1"], tags

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -317,3 +317,33 @@ def measures(
         "recall@10": recall,
         "mrr": 1.0 / (first + 1) if first is not None else 0.0,
     }
+
+
+# Identifier queries: postings made like the others (graded by the queries above like any
+# posting), each carrying a requisition code (neighbouring codes on the others) or a product
+# name of its own; the query grades exactly the posting that carries it.
+PRODUCTS = ["Nimbus Ledger", "Quartzline CRM", "Helix Forge", "Orbit Dispatch"]
+NEEDLES = 16
+
+
+def needles() -> list[Posting]:
+    found = []
+    for i, posting in enumerate(corpus(NEEDLES, seed=97)):
+        line = f"Please quote REQ-2026-{4000 + i} in your application."
+        if i < len(PRODUCTS):
+            line = f"You will work on {PRODUCTS[i]}, one of our products. " + line
+        described = posting.description.replace("</p><p>", f"</p><p>{line}</p><p>", 1)
+        found.append(replace(posting, external_id=f"e{100_000 + i}", description=described))
+    return found
+
+
+def identifier_queries(found: Sequence[Posting]) -> list[tuple[str, str]]:
+    """(query, the external id it asks for): codes alone, codes in a sentence, lower case,
+    and the product names."""
+    asked = []
+    for i, posting in enumerate(found):
+        code = f"REQ-2026-{4000 + i}"
+        text = [code, f"job {code}", code.lower(), f"apply {code} position"][i % 4]
+        asked.append((text, posting.external_id))
+    asked += [(name, found[i].external_id) for i, name in enumerate(PRODUCTS)]
+    return asked
