@@ -21,6 +21,7 @@ from cli.preamble import (
     out,
     run,
 )
+from cli.render import search_table
 from worker.store import connect
 
 
@@ -166,28 +167,7 @@ def search(
         err.print(
             "[yellow]note: the hash embedder is not semantic; its part of the ranking is arbitrary[/yellow]"
         )
-    table = Table(title=f"“{query}”: {len(results)} jobs ({mode}, from {start + 1})")
-    for column in ("score", "title", "company", "location", "remote", "salary", "why", "job"):
-        table.add_column(column)
-    for row in results:
-        salary = f"{row['salary_min'] or ''}-{row['salary_max'] or ''} {row['salary_currency'] or ''}".strip(
-            " -"
-        )
-        why = row["why"]
-        reason = ", ".join(why.get("matched_terms", []))
-        if "semantic_score" in why:
-            reason = (reason + f" ~{why['semantic_score']:.2f}").strip()
-        table.add_row(
-            f"{row['score']:.4f}",
-            row["title"],
-            row["company"],
-            row["location"] or "",
-            row["remote"] or "",
-            salary,
-            reason,
-            f"{row['source']}:{row['external_id']}",
-        )
-    out.print(table)
+    out.print(search_table(query, mode, start, results))
 
 
 @app.command(rich_help_panel="Read")

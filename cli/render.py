@@ -35,3 +35,30 @@ def replay_plan_table(plan: Any, reapply: bool) -> Table:
         current = move.current if move.current is not None else "-"
         table.add_row(str(move.partition), str(current), str(move.new), str(move.to_reread))
     return table
+
+
+def search_table(query: str, mode: str, start: int, results: list[dict[str, Any]]) -> Table:
+    """A page of search results: score, the job, and why it matched."""
+    table = Table(title=f"“{query}”: {len(results)} jobs ({mode}, from {start + 1})")
+    for column in ("score", "title", "company", "location", "remote", "salary", "why", "job"):
+        table.add_column(column)
+    for row in results:
+        amounts = f"{row['salary_min'] or ''}-{row['salary_max'] or ''}"
+        salary = f"{amounts} {row['salary_currency'] or ''}".strip(" -")
+        why = row["why"]
+        reason = ", ".join(why.get("matched_terms", []))
+        if "semantic_score" in why:
+            reason = (reason + f" ~{why['semantic_score']:.2f}").strip()
+        if row.get("also_on_count"):
+            reason += f" (+{row['also_on_count']} copies)"
+        table.add_row(
+            f"{row['score']:.4f}",
+            row["title"],
+            row["company"],
+            row["location"] or "",
+            row["remote"] or "",
+            salary,
+            reason,
+            f"{row['source']}:{row['external_id']}",
+        )
+    return table
