@@ -17,8 +17,9 @@ One ranking per query (every page is a slice of it):
 The semantic list is read lazily: a posting not yet read scores at most the similarity of the
 last one read (the stream is in order), so a position is *certain* once its score is above
 that bound. Deeper pages read further down the same stream; they never rank again, so pages
-are consecutive slices of one list. Clusters already placed are left out of the next read,
-so one cluster of thousands of copies costs one posting, not thousands.
+are consecutive slices of one list. Clusters the stream has yielded are left out of the next
+read (their copies not read yet are no nearer; a copy with lexical evidence is in the window),
+so one cluster of thousands of copies costs one read, not thousands of postings.
 """
 
 from __future__ import annotations

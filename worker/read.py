@@ -396,7 +396,10 @@ async def search_page(
         if bound is None or len(merged.ranked) >= need:
             break
         asked = max(2 * asked, 2 * (need - len(merged.ranked)) + 10)
-        more = await _stream(conn, vector, embedder.model, filters, snapshot, asked, merged.placed)
+        # a cluster the stream has yielded cannot move up by its copies not read yet (they are
+        # no nearer, and a copy with lexical evidence is in the window already)
+        done = merged.placed | {candidate.cluster for candidate in stream}
+        more = await _stream(conn, vector, embedder.model, filters, snapshot, asked, done)
         stream += more
         bound = more[-1].similarity if len(more) >= asked else None
         merged = merge(window, stream, mode=mode, ideal=ideal, bound=bound)
