@@ -285,3 +285,35 @@ async def test_tags_match_in_any_case_and_stored_rows_are_folded(db: asyncpg.Con
     for tags in (("PYTHON",), ("python", "Go")):
         found = await search_jobs(db, embedder, "engineer", SearchFilters(tags=tags), 5)
         assert [r["external_id"] for r in found] == ["t1"], tags
+
+
+async def test_a_query_of_common_words_ranks_the_newest_holding_them(
+    big: tuple[asyncpg.Connection, HashEmbedder],
+) -> None:
+    """Every posting holds "engineer": the lexical ranking scores the newest that hold every
+    term (a bounded set), and its pages are still slices of one ranking."""
+    from worker.lexical import COMMON_ROWS, analyse
+
+    conn, embedder = big
+    analysed = await analyse(conn, "backend engineer", "english")
+    assert analysed.common
+    for mode in ("lexical", "hybrid"):
+        whole = await search_jobs(
+            conn, embedder, "backend engineer", SearchFilters(), 40, mode=mode
+        )
+        pages = [
+            await search_jobs(
+                conn, embedder, "backend engineer", SearchFilters(), 10, mode=mode, offset=o
+            )
+            for o in (0, 10, 20, 30)
+        ]
+        assert [r["external_id"] for p in pages for r in p] == [r["external_id"] for r in whole]
+        assert all("Backend" in r["title"] for r in whole[:10]), mode
+        if mode == "lexical":
+            lexical = whole
+    newest = await conn.fetchval(
+        "SELECT min(posted_at) FROM (SELECT posted_at FROM jobs WHERE search_tsv @@ "
+        "'backend & engin'::tsquery ORDER BY posted_at DESC NULLS LAST LIMIT $1) AS n",
+        COMMON_ROWS,
+    )
+    assert all(r["posted_at"] >= newest for r in lexical)

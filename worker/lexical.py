@@ -18,7 +18,7 @@ every term's positions per field (title A, company and tags B, location C, descr
   table with fewer than :data:`SMALL_TABLE` rows, or never analysed, is counted exactly.
 - **Candidates.** Postings matching any of the query's rarest terms, as long as those terms
   match at most :data:`SCORED_ROWS` postings together; when every term is more common than
-  that, the newest :data:`SCORED_ROWS` postings holding all of them. So a query is never
+  that, the newest :data:`COMMON_ROWS` postings holding all of them. So a query is never
   scored against half the table, and which postings are scored depends only on the data.
 """
 
@@ -36,6 +36,7 @@ K1 = 1.2
 B = 0.75
 TITLE_WEIGHT = 3.0  # an occurrence in the title counts as this many elsewhere (BM25F)
 SCORED_ROWS = 5_000  # postings scored for one query at most (see the module docstring)
+COMMON_ROWS = 2_000  # postings scored when every term is common (the newest holding all)
 SMALL_TABLE = 10_000  # below this many rows every statistic is counted exactly
 MAX_TERMS = 32  # distinct query terms kept (the rarest)
 # tf from ts_rank of one term with every position weighted 1 (0 when absent; exact to ~40)
@@ -84,7 +85,7 @@ class LexicalQuery:
     stats: TermStats
     candidates: str  # tsquery text: which postings are scored
     exact: str  # tsquery text of the query's identifiers and phrase ('' when none)
-    common: bool = False  # every term is common: the newest SCORED_ROWS holding all of them
+    common: bool = False  # every term is common: the newest COMMON_ROWS holding all of them
 
     @property
     def empty(self) -> bool:
@@ -109,7 +110,7 @@ def quote(lexeme: str) -> str:
 
 def candidate_query(terms: Sequence[str], stats: TermStats) -> tuple[str, bool]:
     """The tsquery of the postings a query scores (see the module docstring), and whether
-    every term is common (then only the newest SCORED_ROWS postings holding all of them are
+    every term is common (then only the newest COMMON_ROWS postings holding all of them are
     scored)."""
     present = [t for t in terms if stats.df.get(t, 0) > 0]
     if not present:

@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from worker.embedders import Embedder
 from worker.lexical import (
-    SCORED_ROWS,
+    COMMON_ROWS,
     LexicalQuery,
     TermStats,
     analyse,
@@ -244,9 +244,11 @@ async def _stream(
 
 
 _WINDOW = """
-WITH cand AS MATERIALIZED (
+WITH chosen AS MATERIALIZED (
+    SELECT ctid AS row_id FROM jobs WHERE search_tsv @@ ${cand}::tsquery AND {where} {newest}
+), cand AS MATERIALIZED (
     SELECT source, external_id, {cluster} AS cluster, {exact} AS exact, {ranks}
-    FROM jobs WHERE search_tsv @@ ${cand}::tsquery AND {where} {newest}
+    FROM chosen JOIN jobs ON jobs.ctid = chosen.row_id
 ), weighted AS MATERIALIZED (
     SELECT source, external_id, cluster, exact, {weights} FROM cand
 ), scored AS MATERIALIZED (
@@ -272,7 +274,9 @@ async def _window(
     snapshot: Snapshot,
 ) -> list[Candidate]:
     """The lexical ranking: the best LEXICAL_WINDOW candidates by BM25, postings holding a
-    rare exact part of the query first; with ``vector``, their similarity too."""
+    rare exact part of the query first; with ``vector``, their similarity too. The candidates
+    are chosen before they are scored (in one step, every matching row would be scored before
+    the newest were kept)."""
     if lexical.empty:
         return []
     params: list[Any] = [lexical.candidates]
@@ -303,11 +307,16 @@ async def _window(
         join=join,
         rare=rare_limit(lexical.stats.rows),
         newest='ORDER BY posted_at DESC NULLS LAST, source COLLATE "C", external_id COLLATE "C" '
-        f"LIMIT {SCORED_ROWS}"
+        f"LIMIT {COMMON_ROWS}"
         if lexical.common
         else "",
     )
-    rows = await conn.fetch(sql, *params)
+    if lexical.common:  # the planner would scan every row's text vector for a common word
+        async with conn.transaction():
+            await conn.execute("SET LOCAL enable_seqscan = off")
+            rows = await conn.fetch(sql, *params)
+    else:
+        rows = await conn.fetch(sql, *params)
     return [
         Candidate(
             r["source"],
