@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-LEXICAL_WINDOW = 1_000  # lexical candidates ranked per query (the deepest lexical page)
+LEXICAL_WINDOW = 400  # lexical candidates ranked per query (the deepest lexical page)
 LEXICAL_WEIGHT = 0.5  # weight of the lexical score (0..1 of the ideal) against similarity
 RARE_SHARE = 500  # an exact part is rare when at most 1/RARE_SHARE of postings hold it...
 RARE_MIN = 20  # ...or at most this many

@@ -385,7 +385,7 @@ async def search_page(
             embedder.model,
             filters,
             snapshot,
-            (limit if mode == "hybrid" else need) + 10,
+            need + 10,
             set(),
         )
 
@@ -398,7 +398,7 @@ async def search_page(
         window, stream = window_task.result(), stream_task.result()
     else:
         window, stream = await window_list(), await first_read()
-    asked = (limit if mode == "hybrid" else need) + 10
+    asked = need + 10
     bound = stream[-1].similarity if vector is not None and len(stream) >= asked else None
     merged = merge(window, stream, mode=mode, ideal=ideal, bound=bound)
     for _ in range(STREAM_ROUNDS):  # read further until the page's positions are certain
