@@ -48,7 +48,7 @@ from devtools.bench.search_eval import (
 )
 from worker.embedders import Embedder, HashEmbedder, build_embedder
 from worker.migrations import migrate
-from worker.read import MODES, SearchFilters, filter_conditions, search_jobs
+from worker.read import MODES, SearchFilters, Snapshot, filter_conditions, search_jobs, search_page
 from worker.settings import load_settings
 from worker.text import plain_text
 
@@ -204,17 +204,60 @@ async def relevance(
                     {"id": query.id, "lang": query.lang, "kind": query.kind, "mode": ranker}
                     | scores(ids[:10], query)
                 )
+        walked = await walks(conn, embedder, [q.text for q in queries[:WALKS]])
     finally:
         await conn.close()
         await embedder.close()
     ordered = sorted(query_embed_s)
     return {
         "set": name, "model": model, "postings": len(postings), "queries": len(queries),
+        "walks": walked,
         "measures": summarise(per_query), "per_query": per_query,
         "docs_per_s": round(stats["texts"] / stats["embed_s"], 1),
         "query_embed_p50_ms": round(ordered[len(ordered) // 2] * 1000, 1),
         "peak_rss_mb": peak_rss_mb(),
     }  # fmt: skip
+
+
+WALKS = 20  # queries walked page by page per set and mode
+WALK_PAGES = 30
+
+
+async def walks(conn: Any, embedder: Embedder, texts: list[str]) -> dict[str, Any]:
+    """Per mode: each query walked WALK_PAGES pages of 10, every page continuing the previous
+    one's snapshot as a cursor does, twice; counted against one request for the whole depth:
+    clusters shown twice, clusters of the whole ranking never shown, walks that differ."""
+    found: dict[str, Any] = {}
+    for mode in MODES:
+        repeats = gaps = differ = shown = 0
+        for text in texts:
+            runs = []
+            for _ in range(2):
+                snapshot = Snapshot(await conn.fetchval("SELECT now()"))
+                seen: list[str] = []
+                for number in range(WALK_PAGES):
+                    page = await search_page(
+                        conn, embedder, text, SearchFilters(), 10, mode=mode,
+                        offset=number * 10, snapshot=snapshot,
+                    )  # fmt: skip
+                    seen += [r["cluster_id"] or f"{r['source']}:{r['external_id']}"
+                             for r in page.results]  # fmt: skip
+                    snapshot = page.snapshot
+                    if not page.more:
+                        break
+                runs.append(seen)
+            whole = await search_page(conn, embedder, text, SearchFilters(), len(runs[0]) or 1,
+                                      mode=mode)  # fmt: skip
+            expected = [r["cluster_id"] or f"{r['source']}:{r['external_id']}"
+                        for r in whole.results]  # fmt: skip
+            repeats += len(runs[0]) - len(set(runs[0]))
+            gaps += len(set(expected) - set(runs[0]))
+            differ += runs[0] != runs[1]
+            shown += len(runs[0])
+        found[mode] = {"walks": len(texts), "results": shown, "repeats": repeats,
+                       "gaps": gaps, "walks_differing": differ}  # fmt: skip
+        _say(f"walks {mode}: {found[mode]}")
+    return found
 
 
 WARMUP = 20  # unmeasured queries per filter and mode before the timed ones
@@ -315,6 +358,13 @@ def render(report: dict[str, Any]) -> str:
             lines.append(
                 f"| {name} | " + " | ".join("-" if c is None else f"{c:.3f}" for c in cells) + " |"
             )
+        walks = rel.get("walks") or {}
+        if walks:
+            lines += ["", "| walk (30 pages of 10, twice) | walks | results | repeats | gaps | "
+                      "walks differing |", "|---|---:|---:|---:|---:|---:|"]  # fmt: skip
+            for mode, w in walks.items():
+                lines.append(f"| {mode} | {w['walks']} | {w['results']} | {w['repeats']} | "
+                             f"{w['gaps']} | {w['walks_differing']} |")  # fmt: skip
         kinds = rel["measures"]["hybrid"]["by_kind"]
         lines += ["", "nDCG@10 by query kind (hybrid/semantic/lexical/bm25): " + "; ".join(
             f"{kind} " + "/".join(f"{rel['measures'][m]['by_kind'][kind]:.2f}"
