@@ -20,6 +20,10 @@ every term's positions per field (title A, company and tags B, location C, descr
   match at most :data:`SCORED_ROWS` postings together; when every term is more common than
   that, the newest :data:`COMMON_ROWS` postings holding all of them. So a query is never
   scored against half the table, and which postings are scored depends only on the data.
+  Those newest are looked for first among the postings posted after a date the column's
+  statistics put a few times :data:`COMMON_ROWS` matches back (:attr:`LexicalQuery.cuts`),
+  further back when fewer are found there, and only then in the whole posting list.
+  The cut changes how much is read, never which postings are chosen.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from worker.store import Conn
@@ -35,8 +40,10 @@ from worker.store import Conn
 K1 = 1.2
 B = 0.75
 TITLE_WEIGHT = 3.0  # an occurrence in the title counts as this many elsewhere (BM25F)
-SCORED_ROWS = 5_000  # postings scored for one query at most (see the module docstring)
-COMMON_ROWS = 2_000  # postings scored when every term is common (the newest holding all)
+SCORED_ROWS = 2_500  # postings scored for one query at most (see the module docstring)
+COMMON_ROWS = 1_000  # postings scored when every term is common (the newest holding all)
+CUT_MARGIN = 3.0  # how many times COMMON_ROWS matches the first look for them expects
+CUT_WIDEST = 0.2  # a cut further back than this share of the table saves nothing
 SMALL_TABLE = 10_000  # below this many rows every statistic is counted exactly
 MAX_TERMS = 32  # distinct query terms kept (the rarest)
 # tf from ts_rank of one term with every position weighted 1 (0 when absent; exact to ~40)
@@ -86,6 +93,7 @@ class LexicalQuery:
     candidates: str  # tsquery text: which postings are scored
     exact: str  # tsquery text of the query's identifiers and phrase ('' when none)
     common: bool = False  # every term is common: the newest COMMON_ROWS holding all of them
+    cuts: tuple[datetime, ...] = ()  # common: where to look for those newest first (guesses)
 
     @property
     def empty(self) -> bool:
@@ -160,6 +168,12 @@ SELECT term, (SELECT count(*) FROM (SELECT 1 FROM jobs
               LIMIT $2) AS found) AS df
 FROM unnest($1::text[]) AS term
 """
+_POSTED = """
+SELECT histogram_bounds::text::timestamptz[] AS bounds
+FROM pg_stats WHERE tablename = 'jobs' AND attname = 'posted_at'
+  AND schemaname = (SELECT relnamespace::regnamespace::text FROM pg_class
+                    WHERE oid = 'jobs'::regclass)
+"""
 _SIZE = "SELECT count(*), coalesce(avg(length(search_tsv)), 1) FROM jobs WHERE deleted_at IS NULL"
 
 
@@ -169,6 +183,7 @@ class _Analysed:
     avg_terms: float
     freqs: dict[str, float]
     floor: float  # terms rarer than this are not listed
+    posted: tuple[datetime, ...] = ()  # posted_at quantiles, oldest first
 
 
 _ANALYSED: dict[tuple[Any, ...], _Analysed] = {}
@@ -188,11 +203,13 @@ async def _analysed(conn: Conn, key: tuple[Any, ...], reltuples: int) -> _Analys
     size = await conn.fetchrow(_SIZE)
     assert size is not None
     avg = size[1]
+    posted = await conn.fetchval(_POSTED)
     found = _Analysed(
         max(reltuples, 1),
         float(avg),
         dict(zip(elems, freqs, strict=False)),
         float(freqs[len(elems)]),
+        tuple(posted or ()),
     )
     if len(_ANALYSED) > 64:
         _ANALYSED.clear()
@@ -210,18 +227,44 @@ async def analyse(
     assert row is not None
     lexemes = list(dict.fromkeys(row["lexemes"]))
     exact = " | ".join(f"({p})" for p in row["phrases"] if p and p != "T")
+    analysed = await _analysed(conn, _key(row), int(row["reltuples"]))
     if pinned is not None and set(lexemes) <= set(pinned.df):
         stats = pinned
     else:
-        stats = await _term_stats(conn, row, lexemes)
+        stats = await _term_stats(conn, analysed, lexemes)
     terms = sorted(lexemes, key=lambda t: (stats.df.get(t, 0), t))[:MAX_TERMS]
     candidates, common = candidate_query(terms, stats)
-    return LexicalQuery(tuple(terms), stats, candidates, exact, common)
+    cuts = newest_cuts(terms, stats, analysed.posted) if common and analysed else ()
+    return LexicalQuery(tuple(terms), stats, candidates, exact, common, cuts)
 
 
-async def _term_stats(conn: Conn, key_row: Any, lexemes: list[str]) -> TermStats:
-    key = tuple(key_row[k] for k in ("db", "file", "reltuples", "analyzed", "started"))
-    analysed = await _analysed(conn, key, int(key_row["reltuples"]))
+def newest_cuts(
+    terms: Sequence[str], stats: TermStats, posted: Sequence[datetime]
+) -> tuple[datetime, ...]:
+    """Posting dates after which the newest COMMON_ROWS postings holding every term likely
+    are (``posted``: the column's quantiles, oldest first), newest first: the dates after
+    which CUT_MARGIN, CUT_MARGIN², ... times as many postings as needed are expected to hold
+    the terms, the terms (those some posting holds) taken as independent; a filter makes
+    fewer hold them, hence the wider ones. Empty when the first is the whole table."""
+    if len(posted) < 2 or stats.rows <= 0:
+        return ()
+    share = 1.0
+    for term in terms:  # a term no posting holds is left out of the candidates' query
+        if stats.df.get(term, 0) > 0:
+            share *= min(1.0, stats.df[term] / stats.rows)
+    newest = CUT_MARGIN * COMMON_ROWS / (share * stats.rows)  # share of postings to look at
+    cuts: list[datetime] = []
+    while newest < CUT_WIDEST:
+        cuts.append(posted[int((1 - newest) * (len(posted) - 1))])
+        newest *= CUT_MARGIN**2
+    return tuple(dict.fromkeys(cuts))
+
+
+def _key(row: Any) -> tuple[Any, ...]:
+    return tuple(row[k] for k in ("db", "file", "reltuples", "analyzed", "started"))
+
+
+async def _term_stats(conn: Conn, analysed: _Analysed | None, lexemes: list[str]) -> TermStats:
     if analysed is None:
         size = await conn.fetchrow(_SIZE)
         assert size is not None

@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from functools import partial
 from typing import Any, Literal
 
 from worker.embedders import Embedder
@@ -244,25 +245,28 @@ async def _stream(
 
 
 _WINDOW = """
-WITH chosen AS MATERIALIZED (
-    SELECT ctid AS row_id FROM jobs WHERE search_tsv @@ ${cand}::tsquery AND {where} {newest}
-), cand AS MATERIALIZED (
-    SELECT source, external_id, {cluster} AS cluster, {exact} AS exact, {ranks}
-    FROM chosen JOIN jobs ON jobs.ctid = chosen.row_id
-), weighted AS MATERIALIZED (
-    SELECT source, external_id, cluster, exact, {weights} FROM cand
+WITH cand AS MATERIALIZED (
+    SELECT source, external_id, {cluster} AS cluster, {exact} AS exact, {ranks} FROM {rows}
 ), scored AS MATERIALIZED (
-    SELECT source, external_id, cluster, {score} AS lexical,
-           exact AND count(*) FILTER (WHERE exact) OVER () <= {rare} AS exact
-    FROM weighted
+    SELECT source, external_id, cluster, exact, {score} AS lexical
+    FROM (SELECT source, external_id, cluster, exact, {weights} FROM cand OFFSET 0) AS weighted
 ), top AS (
-    SELECT * FROM scored
-    ORDER BY exact DESC, lexical DESC, source COLLATE "C", external_id COLLATE "C" LIMIT {window}
+    SELECT source, external_id, cluster, lexical,
+           exact AND (SELECT count(*) FROM scored WHERE exact) <= {rare} AS exact
+    FROM scored
+    ORDER BY 5 DESC, lexical DESC, source COLLATE "C", external_id COLLATE "C" LIMIT {window}
 )
-SELECT top.source, top.external_id, top.cluster, top.exact, top.lexical, {similarity}
+SELECT top.source, top.external_id, top.cluster, top.exact, top.lexical, {similarity},
+       (SELECT count(*) FROM cand) AS chosen
 FROM top {join}
 ORDER BY top.exact DESC, top.lexical DESC, top.source COLLATE "C", top.external_id COLLATE "C"
 """
+_MATCHING = "jobs WHERE search_tsv @@ $1::tsquery AND {where}"
+_NEWEST = (
+    "(SELECT ctid AS row_id FROM jobs WHERE search_tsv @@ $1::tsquery AND {where} "
+    'ORDER BY posted_at DESC NULLS LAST, source COLLATE "C", external_id COLLATE "C" '
+    "LIMIT {limit}) AS chosen JOIN jobs ON jobs.ctid = chosen.row_id"
+)
 
 
 async def _window(
@@ -294,29 +298,35 @@ async def _window(
             f"1 - (j.embedding <=> ${len(params) - 1}::text::vector) END AS similarity"
         )
         join = "JOIN jobs j USING (source, external_id)"
-    sql = _WINDOW.format(
+    sql = partial(
+        _WINDOW.format,
         cluster=CLUSTER_KEY,
         exact=exact,
         ranks=ranks,
-        cand=1,
-        where=where,
         weights=weight_columns(lexical),
         score=score_sql(lexical),
         window=LEXICAL_WINDOW,
         similarity=similarity,
         join=join,
         rare=rare_limit(lexical.stats.rows),
-        newest='ORDER BY posted_at DESC NULLS LAST, source COLLATE "C", external_id COLLATE "C" '
-        f"LIMIT {COMMON_ROWS}"
-        if lexical.common
-        else "",
     )
-    if lexical.common:  # the planner would scan every row's text vector for a common word
+    if not lexical.common:
+        rows = await conn.fetch(sql(rows=_MATCHING.format(where=where)), *params)
+    else:  # the planner would scan every row's text vector for a common word
         async with conn.transaction():
             await conn.execute("SET LOCAL enable_seqscan = off")
-            rows = await conn.fetch(sql, *params)
-    else:
-        rows = await conn.fetch(sql, *params)
+            rows = []
+            for cut in lexical.cuts:  # the newest are likely posted after the cut
+                newer = f"{where} AND posted_at >= ${len(params) + 1}"
+                rows = await conn.fetch(
+                    sql(rows=_NEWEST.format(where=newer, limit=COMMON_ROWS)), *params, cut
+                )
+                if rows and rows[0]["chosen"] >= COMMON_ROWS:
+                    break
+            if not rows or rows[0]["chosen"] < COMMON_ROWS:  # fewer: they were not all there
+                rows = await conn.fetch(
+                    sql(rows=_NEWEST.format(where=where, limit=COMMON_ROWS)), *params
+                )
     return [
         Candidate(
             r["source"],

@@ -28,6 +28,7 @@ import re
 import sys
 import time
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -262,6 +263,7 @@ async def walks(conn: Any, embedder: Embedder, texts: list[str]) -> dict[str, An
 
 WARMUP = 20  # unmeasured queries per filter and mode before the timed ones
 PAGES = (1, 30)
+POSTED_UNTIL = datetime(2026, 1, 1, tzinfo=UTC)
 FILTERS = {
     "none": SearchFilters(),
     "common": SearchFilters(remote="onsite"),
@@ -278,11 +280,14 @@ async def latency(admin_url: str, rows: int, samples: int = 100) -> dict[str, An
         base = corpus(2_000, seed=5)
         rnd = random.Random(3)
 
-        def scaled() -> Any:
+        def scaled() -> Any:  # posted over 90 days, as a board's live postings are
             for i in range(rows):
                 p = base[i % len(base)]
-                yield from events([replace(p, external_id=f"e{i}", city=rnd.choice(CITIES),
-                                           title=f"{p.title} {i}")])  # fmt: skip
+                for event in events([replace(p, external_id=f"e{i}", city=rnd.choice(CITIES),
+                                              title=f"{p.title} {i}")]):  # fmt: skip
+                    posted = POSTED_UNTIL - timedelta(seconds=rnd.randrange(90 * 86_400))
+                    event["job"]["posted_at"] = posted.isoformat()
+                    yield event
 
         started = time.perf_counter()
         await load_events(conn, scaled(), embedder, chunk=5_000, clustering=False)
