@@ -315,18 +315,17 @@ async def _window(
     else:  # the planner would scan every row's text vector for a common word
         async with conn.transaction():
             await conn.execute("SET LOCAL enable_seqscan = off")
-            rows = []
-            for cut in lexical.cuts:  # the newest are likely posted after the cut
-                newer = f"{where} AND posted_at >= ${len(params) + 1}"
-                rows = await conn.fetch(
-                    sql(rows=_NEWEST.format(where=newer, limit=COMMON_ROWS)), *params, cut
-                )
+            # the newest are likely posted after a cut; fewer found there: they were not all
+            # there, so further back, and at last in every posting holding the terms
+            for cut in (*lexical.cuts, None):
+                if cut is None:
+                    chosen, args = _NEWEST.format(where=where, limit=COMMON_ROWS), params
+                else:
+                    newer = f"{where} AND posted_at >= ${len(params) + 1}"
+                    chosen, args = _NEWEST.format(where=newer, limit=COMMON_ROWS), [*params, cut]
+                rows = await conn.fetch(sql(rows=chosen), *args)
                 if rows and rows[0]["chosen"] >= COMMON_ROWS:
                     break
-            if not rows or rows[0]["chosen"] < COMMON_ROWS:  # fewer: they were not all there
-                rows = await conn.fetch(
-                    sql(rows=_NEWEST.format(where=where, limit=COMMON_ROWS)), *params
-                )
     return [
         Candidate(
             r["source"],
